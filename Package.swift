@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// The publishing pipeline of DESIGN.md: one target per module of its table, each C library behind
+// its own system-library target. Swift packages only from the machine's list (see README).
+import PackageDescription
+
+let package = Package(
+    name: "issue",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "issue", targets: ["issue"]),
+        .library(name: "IssueModel", targets: ["IssueModel"]),
+        .library(name: "IssueAssembly", targets: ["IssueAssembly"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        // libhyphen ships no .pc file: its module map links it by name.
+        .systemLibrary(name: "CHyphen", providers: [.apt(["libhyphen-dev"])]),
+
+        .target(name: "IssueModel"),
+        .target(name: "IssueAssembly", dependencies: [
+            "IssueModel", "CCmarkGFM", .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "issue", dependencies: [
+            "IssueModel", "IssueAssembly",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
+        .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
+        .testTarget(name: "issueTests", dependencies: ["issue"]),
+    ]
+)

@@ -1,0 +1,169 @@
+import Foundation
+import IssueModel
+
+/// What assembling a week's folder gives: the issue when it could be made, and every diagnostic.
+public struct Assembly: Sendable {
+    /// The issue; nil when publication.yaml or issue.yaml are unusable. Build and email refuse to
+    /// run when `diagnostics` holds errors, even if the issue could be made.
+    public var issue: Issue?
+    /// Every article that could be read, in running order (also when `issue` is nil).
+    public var articles: [Article]
+    public var diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// Reads one week's folder into an `Issue`: `../publication.yaml`, `issue.yaml`, and every
+/// article under `articles/`, checked and put in running order.
+public enum IssueAssembler {
+    /// File name extensions of articles.
+    public static let articleExtensions: Set<String> = ["md", "markdown"]
+
+    /// - Parameters:
+    ///   - weekFolder: the week's folder, absolute or relative to the working folder.
+    ///   - workingFolder: paths in diagnostics are shown relative to it.
+    public static func assemble(weekFolder: String,
+                                workingFolder: String = FileManager.default.currentDirectoryPath) -> Assembly {
+        var diagnostics: [Diagnostic] = []
+        let paths = IssuePaths(week: weekFolder, workingFolder: workingFolder)
+        let week = paths.week
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: week, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.append(.error("no issue folder at '\(weekFolder)'", at: nil,
+                                      hint: "name a week's folder, like issues/2026-12-03"))
+            return Assembly(issue: nil, articles: [], diagnostics: diagnostics)
+        }
+
+        let publicationPath = ((week as NSString).deletingLastPathComponent as NSString).appendingPathComponent("publication.yaml")
+        var publication: Publication?
+        if FileManager.default.fileExists(atPath: publicationPath) {
+            publication = PublicationReader.read(path: publicationPath, paths: paths, into: &diagnostics)
+        } else {
+            diagnostics.append(.error("no publication.yaml beside the week's folder", at: SourceLocation(file: paths.display(publicationPath)),
+                                      hint: "the folder that holds the weeks holds publication.yaml, the paper's name and settings"))
+        }
+
+        let issuePath = (week as NSString).appendingPathComponent("issue.yaml")
+        var issueFile: IssueFile?
+        if FileManager.default.fileExists(atPath: issuePath) {
+            issueFile = IssueFile.read(path: issuePath, paths: paths, into: &diagnostics)
+        } else {
+            diagnostics.append(.error("the week's folder has no issue.yaml", at: SourceLocation(file: paths.display(issuePath)),
+                                      hint: "it gives the number, date and layout; 'issue new' writes one"))
+        }
+
+        let language = publication?.language ?? "en"
+        var articles = readArticles(paths: paths, language: language, into: &diagnostics)
+        articles = runningOrder(articles, order: issueFile?.order, into: &diagnostics)
+        warnAboutSharedLead(articles, into: &diagnostics)
+
+        var issue: Issue?
+        if let publication, let issueFile, let number = issueFile.number, let date = issueFile.date {
+            issue = Issue(publication: publication, folder: week, number: number, volume: issueFile.volume, date: date,
+                          layout: issueFile.layout, subject: issueFile.subject, preheader: issueFile.preheader,
+                          articles: articles)
+        }
+        return Assembly(issue: issue, articles: articles, diagnostics: diagnostics)
+    }
+
+    private static func readArticles(paths: IssuePaths, language: String, into diagnostics: inout [Diagnostic]) -> [Article] {
+        let folder = (paths.week as NSString).appendingPathComponent("articles")
+        let shownFolder = paths.display(folder)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.append(.error("the week's folder has no articles/ folder", at: SourceLocation(file: shownFolder),
+                                      hint: "put one Markdown file per article in articles/"))
+            return []
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        var articles: [Article] = []
+        var slugs: [String: String] = [:]
+        for name in names where !isIgnorable(name) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            let shown = paths.display(path)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                diagnostics.append(.warning("'\(name)' is a folder inside articles/; it is ignored", at: SourceLocation(file: shown)))
+                continue
+            }
+            let ext = (name as NSString).pathExtension.lowercased()
+            guard articleExtensions.contains(ext) else {
+                diagnostics.append(.error("'\(name)' is not a Markdown file", at: SourceLocation(file: shown),
+                                          hint: "articles are Markdown files ending in .md; move other files out of articles/"))
+                continue
+            }
+            let slug = (name as NSString).deletingPathExtension
+            if let other = slugs[slug.lowercased()] {
+                diagnostics.append(.error("'\(name)' and '\(other)' have the same name", at: SourceLocation(file: shown),
+                                          hint: "rename one: 'order:' names articles without the extension"))
+                continue
+            }
+            slugs[slug.lowercased()] = name
+            if let article = ArticleReader.read(path: path, paths: paths, defaultLanguage: language, into: &diagnostics) {
+                articles.append(article)
+            }
+        }
+        if slugs.isEmpty {
+            diagnostics.append(.error("the issue has no articles", at: SourceLocation(file: shownFolder),
+                                      hint: "add Markdown files to articles/; 'issue new' writes a template"))
+        }
+        return articles
+    }
+
+    /// Hidden files, editors' backups and the like are not articles and not mistakes.
+    static func isIgnorable(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || name.hasPrefix("#")
+            || ["swp", "swo", "bak", "tmp"].contains((name as NSString).pathExtension.lowercased())
+            || name == "Thumbs.db" || name == "desktop.ini"
+    }
+
+    /// `order:` first, as listed; then the rest by priority (articles without one last), then by
+    /// file name.
+    static func runningOrder(_ articles: [Article], order: [(name: String, location: SourceLocation)]?,
+                             into diagnostics: inout [Diagnostic]) -> [Article] {
+        let byPriority = articles.sorted { a, b in
+            switch (a.priority, b.priority) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.slug.localizedStandardCompare(b.slug) == .orderedAscending
+            }
+        }
+        guard let order else { return byPriority }
+        var listed: [Article] = []
+        var seen: Set<String> = []
+        for entry in order {
+            var name = entry.name.trimmingCharacters(in: .whitespaces)
+            if articleExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                name = (name as NSString).deletingPathExtension
+            }
+            if name.hasPrefix("articles/") { name = String(name.dropFirst("articles/".count)) }
+            guard let article = articles.first(where: { $0.slug.lowercased() == name.lowercased() }) else {
+                diagnostics.append(.error("'order' names '\(YAMLFields.clip(entry.name))', which is not an article of this issue",
+                                          at: entry.location, hint: "name files of articles/, like 01-river-road"))
+                continue
+            }
+            if seen.contains(article.slug) {
+                diagnostics.append(.warning("'order' names '\(article.slug)' twice; the first place counts", at: entry.location))
+                continue
+            }
+            seen.insert(article.slug)
+            listed.append(article)
+        }
+        let rest = byPriority.filter { !seen.contains($0.slug) }
+        for article in rest {
+            diagnostics.append(.warning("'order' does not name '\(article.slug)'; it runs after the listed articles",
+                                        at: order.first?.location))
+        }
+        return listed + rest
+    }
+
+    private static func warnAboutSharedLead(_ articles: [Article], into diagnostics: inout [Diagnostic]) {
+        let leads = articles.filter { $0.priority == 1 }
+        guard leads.count > 1 else { return }
+        for article in leads.dropFirst() {
+            diagnostics.append(.warning("'\(article.slug)' and '\(leads[0].slug)' both have priority 1; '\(leads[0].slug)' leads",
+                                        at: SourceLocation(file: article.file), hint: "give the lead story alone priority 1"))
+        }
+    }
+}
