@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+/// The `issue` command as a user runs it: the built binary, real folders, exit codes and output.
+final class CommandLineTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary `swift build` made beside this test bundle.
+    static let binary: URL = {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+            + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+            + [packageRoot.appendingPathComponent(".build/debug")]
+        for folder in candidates {
+            let url = folder.appendingPathComponent("issue")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/issue")
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String], in folder: URL = packageRoot) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting, so a full pipe cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("issue-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// A copy of the bundled sample's issues/ folder, to change freely.
+    func copyOfSample() throws -> URL {
+        let folder = try temporaryFolder()
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("issues"),
+                                         to: folder.appendingPathComponent("issues"))
+        return folder
+    }
+
+    func testCheckOnTheSampleIssueIsClean() throws {
+        let result = try run(["check"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "", "the sample issue has no errors and no warnings")
+        XCTAssertTrue(result.stdout.hasPrefix("issues/2026-12-03: 12 articles, "), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix(": 0 errors, 0 warnings\n"), result.stdout)
+    }
+
+    func testCheckOnBrokenArticlesPrintsOneLinePerProblemAndFails() throws {
+        let result = try run(["check", "Tests/Fixtures/broken/issues/2026-12-03"])
+        XCTAssertEqual(result.status, 1)
+        let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("    hint:") }
+        XCTAssertEqual(lines.count, 19, result.stderr)
+        let prefix = "Tests/Fixtures/broken/issues/2026-12-03/articles/"
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix(prefix) }, result.stderr)
+        XCTAssertTrue(lines.contains("\(prefix)04-wrong-type.md:3:11: error: 'priority' must be a whole number, not 'high'"))
+        XCTAssertTrue(lines.contains("\(prefix)05-unknown-key.md:3:1: warning: unknown key 'colums' in the front matter; it is ignored"))
+        XCTAssertTrue(result.stdout.hasSuffix(": 16 errors, 3 warnings\n"), result.stdout)
+    }
+
+    func testStrictTurnsWarningsIntoFailure() throws {
+        let folder = try copyOfSample()
+        let article = folder.appendingPathComponent("issues/2026-12-03/articles/99-extra.md")
+        try Data("---\ntitle: Extra\nsubhead: oops\n---\nText.\n".utf8).write(to: article)
+        XCTAssertEqual(try run(["check"], in: folder).status, 0)
+        let strict = try run(["check", "--strict"], in: folder)
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stderr.contains("issues/2026-12-03/articles/99-extra.md:3:1: warning: unknown key 'subhead'"), strict.stderr)
+    }
+
+    func testCheckWithoutAnIssueSaysWhatToDo() throws {
+        let empty = try temporaryFolder()
+        let result = try run(["check"], in: empty)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("no issue to work on"), result.stderr)
+        let missing = try run(["check", "no/such/week"], in: empty)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.hasPrefix("no/such/week: error: no such folder"), missing.stderr)
+    }
+
+    func testCheckAcceptsTheIssuesFolderAndAnAbsolutePath() throws {
+        let viaIssues = try run(["check", "issues"])
+        XCTAssertEqual(viaIssues.status, 0, viaIssues.stderr)
+        let absolute = Self.packageRoot.appendingPathComponent("issues/2026-12-03").path
+        let viaPath = try run(["check", absolute], in: try temporaryFolder())
+        XCTAssertEqual(viaPath.status, 0, viaPath.stderr)
+        XCTAssertTrue(viaPath.stdout.hasPrefix(absolute + ": "), viaPath.stdout)
+    }
+
+    func testNewScaffoldsTheNextWeekThatChecksClean() throws {
+        let folder = try copyOfSample()
+        let made = try run(["new"], in: folder)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(made.stdout.hasPrefix("created issue 413 of 2026-12-10 in issues/2026-12-10/"), made.stdout)
+        let yaml = try String(contentsOf: folder.appendingPathComponent("issues/2026-12-10/issue.yaml"), encoding: .utf8)
+        XCTAssertTrue(yaml.hasPrefix("number: 413\nvolume: 9\ndate: 2026-12-10\nlayout: tabloid\n"), yaml)
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("issues/2026-12-10/images").path,
+                                                     isDirectory: &isDirectory) && isDirectory.boolValue)
+
+        // The new week is now the newest: check finds it, and its template article is valid.
+        let checked = try run(["check"], in: folder)
+        XCTAssertEqual(checked.status, 0, checked.stderr)
+        XCTAssertTrue(checked.stdout.hasPrefix("issues/2026-12-10: 1 article, "), checked.stdout)
+
+        // A date given explicitly; one that exists, or is not after the newest, is refused.
+        XCTAssertEqual(try run(["new", "2026-12-24"], in: folder).status, 0)
+        let again = try run(["new", "2026-12-24"], in: folder)
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
+        let earlier = try run(["new", "2026-12-17", "--from", "issues/2026-12-24"], in: folder)
+        XCTAssertEqual(earlier.status, 1)
+        XCTAssertTrue(earlier.stderr.contains("is not after"), earlier.stderr)
+        let notADate = try run(["new", "Friday"], in: folder)
+        XCTAssertNotEqual(notADate.status, 0)
+        XCTAssertTrue(notADate.stderr.contains("'Friday' is not a date"), notADate.stderr)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("issues").path)
+        XCTAssertFalse(leftovers.contains { $0.hasPrefix(".new-") }, "\(leftovers)")
+    }
+
+    func testHelpDocumentsTheCommands() throws {
+        let help = try run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("check"))
+        XCTAssertTrue(help.stdout.contains("new"))
+        let checkHelp = try run(["check", "--help"])
+        XCTAssertTrue(checkHelp.stdout.contains("--strict"))
+    }
+}
