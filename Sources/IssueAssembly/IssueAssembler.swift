@@ -87,6 +87,16 @@ public enum IssueAssembler {
                 continue
             }
             let ext = (name as NSString).pathExtension.lowercased()
+            guard IssuePaths.isInside(IssuePaths.canonical(path), folder: paths.week) else {
+                diagnostics.append(.error("'\(name)' is a link to a file outside the issue folder", at: SourceLocation(file: shown),
+                                          hint: "copy the article into articles/ instead of linking to it"))
+                continue
+            }
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            guard type == .typeRegular || type == .typeSymbolicLink else {
+                diagnostics.append(.error("'\(name)' is not a regular file", at: SourceLocation(file: shown)))
+                continue
+            }
             guard articleExtensions.contains(ext) else {
                 diagnostics.append(.error("'\(name)' is not a Markdown file", at: SourceLocation(file: shown),
                                           hint: "articles are Markdown files ending in .md; move other files out of articles/"))

@@ -33,7 +33,7 @@ struct IssueFile {
             fields.report(.error("issue.yaml has no 'date'", at: fields.location(ofKey: "date"),
                                  hint: "the date printed on the issue: date: 2026-12-03"))
         }
-        if let date = file.date, let folderDate = IssueDate(iso: (path as NSString).deletingLastPathComponent.lastPathComponentOfPath),
+        if let date = file.date, let folderDate = IssueDate(iso: ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent),
            folderDate != date {
             fields.report(.warning("'date' is \(date) but the folder is named \(folderDate)", at: fields.location(ofValue: "date")))
         }
@@ -55,8 +55,4 @@ struct IssueFile {
         fields.warnAboutUnknownKeys(known: keys, what: "issue.yaml")
         return file
     }
-}
-
-extension String {
-    var lastPathComponentOfPath: String { (self as NSString).lastPathComponent }
 }

@@ -33,6 +33,11 @@ public enum IssueFolders {
 
     public static func newest(in issuesFolder: String) -> Week? { weeks(in: issuesFolder).last }
 
+    /// A path as messages show it: relative to the working folder when inside it, else absolute.
+    public static func displayPath(_ path: String, workingFolder: String = FileManager.default.currentDirectoryPath) -> String {
+        IssuePaths.display(IssuePaths.canonical(path), from: IssuePaths.canonical(workingFolder))
+    }
+
     /// The `date:` line of an issue.yaml, read without reporting anything.
     private static func declaredDate(_ path: String) -> IssueDate? {
         var ignored: [Diagnostic] = []

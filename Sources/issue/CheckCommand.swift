@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
         }
         let words = assembly.articles.reduce(0) { $0 + $1.wordCount }
         let errors = assembly.diagnostics.errorCount, warnings = assembly.diagnostics.warningCount
-        let shown = IssueLocation.display(folder)
+        let shown = IssueFolders.displayPath(folder)
         print("\(shown): \(count(assembly.articles.count, "article")), \(count(words, "word")): "
               + "\(count(errors, "error")), \(count(warnings, "warning"))")
         if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
@@ -45,14 +45,5 @@ struct CheckCommand: ParsableCommand {
     private func count(_ n: Int, _ noun: String) -> String {
         let formatted = n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
         return "\(formatted) \(noun)\(n == 1 ? "" : "s")"
-    }
-}
-
-extension IssueLocation {
-    /// A folder as the user should see it: relative to the working folder when inside it.
-    static func display(_ path: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).standardizedFileURL.path
-        return absolute.hasPrefix(cwd + "/") ? String(absolute.dropFirst(cwd.count + 1)) : absolute
     }
 }

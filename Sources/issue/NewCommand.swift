@@ -31,7 +31,7 @@ struct NewCommand: ParsableCommand {
         do {
             let from = try IssueLocation.resolve(previous)
             let result = try Scaffold.newWeek(after: from, date: date.flatMap(IssueDate.init(iso:)))
-            print("created issue \(result.number) of \(result.date) in \(IssueLocation.display(result.folder))/")
+            print("created issue \(result.number) of \(result.date) in \(IssueFolders.displayPath(result.folder))/")
             for file in result.files { print("  \(file)") }
         } catch let failure as Scaffold.Failure {
             print(failure, to: &stderr)

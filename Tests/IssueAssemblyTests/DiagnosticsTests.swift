@@ -125,6 +125,18 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertTrue(found.first?.message.contains("outside the issue folder") == true, "\(found)")
     }
 
+    func testArticlesLinkedFromOutsideOrNotRegularFilesAreRefused() throws {
+        let scratch = try ScratchIssue()
+        defer { scratch.remove() }
+        try scratch.write("elsewhere.md", "---\ntitle: Secret\n---\nText.\n")
+        try FileManager.default.createSymbolicLink(atPath: scratch.week.appendingPathComponent("articles/02-linked.md").path,
+                                                   withDestinationPath: scratch.root.appendingPathComponent("elsewhere.md").path)
+        XCTAssertEqual(mkfifo(scratch.week.appendingPathComponent("articles/03-pipe.md").path, 0o644), 0)
+        let found = diagnostics(scratch).sortedForPrinting()
+        XCTAssertEqual(found.map(\.message), ["'02-linked.md' is a link to a file outside the issue folder",
+                                              "'03-pipe.md' is not a regular file"])
+    }
+
     func testControlCharactersInAFieldAreRefused() throws {
         let scratch = try ScratchIssue(issueYAML: "number: 7\ndate: 2026-12-03\nlayout: tabloid\nsubject: \"Hello\\r\\nBcc: all@example.org\"\n")
         defer { scratch.remove() }
