@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "issue", targets: ["issue"]),
         .library(name: "IssueModel", targets: ["IssueModel"]),
         .library(name: "IssueAssembly", targets: ["IssueAssembly"]),
+        .library(name: "Typesetting", targets: ["Typesetting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,7 @@ let package = Package(
         .target(name: "IssueAssembly", dependencies: [
             "IssueModel", "CCmarkGFM", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "Typesetting", dependencies: ["IssueModel", "CHarfBuzz", "CFreeType", "CHyphen"]),
         .executableTarget(name: "issue", dependencies: [
             "IssueModel", "IssueAssembly",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -36,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
+        .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )

@@ -1,0 +1,144 @@
+import CHyphen
+import Foundation
+
+/// Where a language lets a word break, and how close to its ends.
+public struct HyphenationRules: Hashable, Sendable {
+    /// Words shorter than this (in letters) are never hyphenated.
+    public var minimumWordLength: Int
+    /// Letters that must stay before the hyphen, and go after it.
+    public var leftMinimum: Int
+    public var rightMinimum: Int
+
+    public init(minimumWordLength: Int = 5, leftMinimum: Int = 2, rightMinimum: Int = 3) {
+        self.minimumWordLength = minimumWordLength
+        self.leftMinimum = leftMinimum
+        self.rightMinimum = rightMinimum
+    }
+
+    /// TeX's US English limits: 2 letters before the break, 3 after (a lone "-ed" or "-ly"
+    /// carried over reads badly). Spanish syllables are short and regular: 2 and 2, as the
+    /// Spanish patterns were made for.
+    public static let defaults: [String: HyphenationRules] = [
+        "en": HyphenationRules(minimumWordLength: 5, leftMinimum: 2, rightMinimum: 3),
+        "es": HyphenationRules(minimumWordLength: 5, leftMinimum: 2, rightMinimum: 2),
+    ]
+}
+
+/// One libhyphen pattern dictionary (Debian's `hyphen-*` packages), freed with this object.
+final class HyphenDictionary {
+    private let dict: UnsafeMutablePointer<HyphenDict>
+
+    init?(path: String) {
+        guard let dict = hnj_hyphen_load(path) else { return nil }
+        self.dict = dict
+    }
+
+    deinit { hnj_hyphen_free(dict) }
+
+    /// The scalar counts after which `word` (lower case letters) may break, per the patterns.
+    func points(in word: String) -> [Int] {
+        let bytes = Array(word.utf8)
+        guard !bytes.isEmpty, bytes.count < 256 else { return [] }
+        var hyphens = [CChar](repeating: 0, count: bytes.count + 5)
+        var rep: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        var pos: UnsafeMutablePointer<Int32>?
+        var cut: UnsafeMutablePointer<Int32>?
+        let failed = bytes.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { chars in
+                hnj_hyphen_hyphenate2(dict, chars.baseAddress, Int32(bytes.count), &hyphens, nil, &rep, &pos, &cut)
+            }
+        }
+        // Non-standard hyphenation (rep/pos/cut: a Dutch "ij" or a German "ck") changes the
+        // letters; none of our languages need it, so such words are left whole.
+        if let rep {
+            for i in 0..<bytes.count { free(rep[i]) }
+            free(rep)
+            free(pos)
+            free(cut)
+            return []
+        }
+        guard failed == 0 else { return [] }
+        // For a UTF-8 dictionary libhyphen indexes `hyphens` by character, not by byte.
+        let count = word.unicodeScalars.count
+        return (0..<count - 1).filter { hyphens[$0] & 1 == 1 }.map { $0 + 1 }
+    }
+}
+
+/// Hyphenation by language: Debian's pattern dictionaries under `/usr/share/hyphen`, chosen by
+/// an article's `lang`, with per-language limits.
+public final class Hyphenation {
+    public let folder: String
+    public var rules: [String: HyphenationRules]
+    private var dictionaries: [String: HyphenDictionary?] = [:]
+    private var cache: [String: [Int]] = [:]
+
+    public init(folder: String = "/usr/share/hyphen", rules: [String: HyphenationRules] = HyphenationRules.defaults) {
+        self.folder = folder
+        self.rules = rules
+    }
+
+    /// Whether a dictionary exists for `language` (`en`, `es`, `en-GB` …).
+    public func supports(_ language: String) -> Bool { dictionary(for: language) != nil }
+
+    func rules(for language: String) -> HyphenationRules {
+        rules[language] ?? rules[Self.primary(language)] ?? HyphenationRules()
+    }
+
+    private static func primary(_ language: String) -> String {
+        String(language.split(separator: "-").first ?? "").lowercased()
+    }
+
+    /// `hyph_es_ES.dic` for `es`: the exact region when there is one, the bare language, then
+    /// the language's own country (es_ES, fr_FR), then any region of it.
+    private func dictionary(for language: String) -> HyphenDictionary? {
+        if let known = dictionaries[language] { return known }
+        let parts = language.split(separator: "-").map(String.init)
+        let lang = parts.first?.lowercased() ?? ""
+        var names: [String] = []
+        if parts.count > 1 { names.append("hyph_\(lang)_\(parts[1].uppercased()).dic") }
+        names += ["hyph_\(lang).dic", "hyph_\(lang)_\(lang.uppercased()).dic", "hyph_\(lang)_US.dic"]
+        let all = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        names += all.filter { $0.hasPrefix("hyph_\(lang)_") && $0.hasSuffix(".dic") }
+        var found: HyphenDictionary?
+        for name in names where FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) {
+            if let dict = HyphenDictionary(path: (folder as NSString).appendingPathComponent(name)) {
+                found = dict
+                break
+            }
+        }
+        dictionaries[language] = .some(found)
+        return found
+    }
+
+    /// UTF-8 offsets in `word` where it may be hyphenated. `word` is one run of letters; words
+    /// in capitals (acronyms), words shorter than the language's minimum and words of a
+    /// language without a dictionary are not hyphenated.
+    public func points(in word: String, language: String) -> [Int] {
+        let key = language + "\u{0}" + word
+        if let hit = cache[key] { return hit }
+        let result = computePoints(in: word, language: language)
+        cache[key] = result
+        return result
+    }
+
+    private func computePoints(in word: String, language: String) -> [Int] {
+        let rule = rules(for: language)
+        let scalars = Array(word.unicodeScalars)
+        guard scalars.count >= rule.minimumWordLength, scalars.allSatisfy({ $0.properties.isAlphabetic }),
+              !scalars.allSatisfy({ $0.properties.isUppercase }),
+              let dict = dictionary(for: language) else { return [] }
+        let points = dict.points(in: word.lowercased())
+        guard word.lowercased().unicodeScalars.count == scalars.count else { return [] }
+        var byteOffsets: [Int] = []
+        var offset = 0
+        var index = 0
+        for point in points.sorted() where point >= rule.leftMinimum && scalars.count - point >= rule.rightMinimum {
+            while index < point {
+                offset += String(scalars[index]).utf8.count
+                index += 1
+            }
+            byteOffsets.append(offset)
+        }
+        return byteOffsets
+    }
+}

@@ -1,0 +1,226 @@
+/// Chosen breaks to lines of positioned glyphs: spaces and letters stretched or shrunk by the
+/// line's adjustment, glyph runs split by face, size and link, every cluster mapped to its text.
+struct LineAssembler {
+    let items: [Item]
+    let pieces: [Piece]
+    let measure: Double
+    let format: ParagraphFormat
+
+    /// How far a character at the start (left) or end (right) of a line hangs into the margin,
+    /// as a share of its width: quotes wholly, hyphens and small stops most of the way, as
+    /// microtype's default protrusion does.
+    static let leftHang: [Character: Double] = ["“": 1, "‘": 1, "\"": 1, "'": 1, "«": 0.6, "‹": 0.6, "„": 1]
+    static let rightHang: [Character: Double] = [
+        "-": 0.7, "\u{2010}": 0.7, "–": 0.5, ".": 0.7, ",": 0.7, "”": 1, "’": 1, "\"": 1, "'": 1,
+        ":": 0.5, ";": 0.5, "»": 0.6, "›": 0.6, "!": 0.2, "?": 0.2,
+    ]
+
+    func lines(breaks: [Int], overfull: Set<Int>) -> [SetLine] {
+        var out: [SetLine] = []
+        var start = firstItem(after: -1)
+        for (index, end) in breaks.enumerated() {
+            if let line = line(from: start, to: end, isLast: index == breaks.count - 1, overfull: overfull.contains(index)) {
+                out.append(line)
+            }
+            start = firstItem(after: end)
+        }
+        return out
+    }
+
+    /// The first item of a line that starts after a break at `index`: discardable glue and
+    /// penalties after the break are skipped.
+    private func firstItem(after index: Int) -> Int {
+        var i = index + 1
+        while i < items.count, items[i].kind != .box {
+            if items[i].kind == .penalty && items[i].penalty <= -Item.infinity { break }
+            i += 1
+        }
+        return i
+    }
+
+    private func line(from start: Int, to end: Int, isLast: Bool, overfull: Bool) -> SetLine? {
+        guard start <= end, end < items.count else { return nil }
+        let breakItem = items[end]
+        var elements = Array(start..<end).filter { items[$0].kind != .penalty }
+        let hyphenPiece: Int? = { if case .hyphen(let p) = breakItem.content { return p } else { return nil } }()
+
+        // Measures of the line.
+        var natural = 0.0, letterStretch = 0.0, letterShrink = 0.0, spaceStretch = 0.0, spaceShrink = 0.0, fill = false
+        for i in elements {
+            let item = items[i]
+            natural += item.width
+            switch item.kind {
+            case .box:
+                letterStretch += item.stretch
+                letterShrink += item.shrink
+            case .glue:
+                if item.stretch >= Item.fill { fill = true }
+                if case .space = item.content { spaceStretch += item.stretch; spaceShrink += item.shrink }
+            case .penalty: break
+            }
+        }
+        if let hyphenPiece { natural += pieces[hyphenPiece].shaped.width }
+        // Trailing glue without content (rag, fill) sets nothing; drop it from the walk.
+        while let last = elements.last, items[last].kind == .glue, !isSpace(items[last]) { elements.removeLast() }
+
+        // Hanging punctuation widens the measure by what hangs out.
+        var hangLeft = 0.0, hangRight = 0.0
+        if format.hangingPunctuation {
+            if let (c, width) = edgeCharacter(elements, atStart: true), let share = Self.leftHang[c] { hangLeft = share * width }
+            if let hyphenPiece {
+                hangRight = (Self.rightHang["-"] ?? 0) * pieces[hyphenPiece].shaped.width
+            } else if let (c, width) = edgeCharacter(elements, atStart: false), let share = Self.rightHang[c] {
+                hangRight = share * width
+            }
+        }
+        let available = measure + hangLeft + hangRight
+        let shortfall = available - natural
+        let justify = format.alignment == .justified && !fill && !isLast
+        // A last line may have been fitted by shrinking: shrink it as the breaker did.
+        let shrinkOnly = format.alignment == .justified && !justify && shortfall < 0
+
+        // Word spaces take a stretch or shrink first, up to their limits (150 %, 67 %); letters
+        // are tracked only for what is left, up to theirs; anything beyond goes to the spaces.
+        // The breaker chose the line for its total adjustment, `reported`.
+        var letterRatio = 0.0, spaceRatio = 0.0, reported = 0.0
+        if shortfall >= 0 && justify {
+            let total = letterStretch + spaceStretch
+            reported = total > 0 ? shortfall / total : .infinity
+            let toSpaces = min(shortfall, spaceStretch)
+            let toLetters = min(shortfall - toSpaces, letterStretch)
+            letterRatio = letterStretch > 0 ? toLetters / letterStretch : 0
+            spaceRatio = spaceStretch > 0 ? (shortfall - toLetters) / spaceStretch : 0
+        } else if shortfall < 0 && (justify || shrinkOnly) {
+            let total = spaceShrink + letterShrink
+            reported = justify ? (total > 0 ? shortfall / total : -.infinity) : 0
+            let fromSpaces = min(-shortfall, spaceShrink)
+            let fromLetters = min(-shortfall - fromSpaces, letterShrink)
+            spaceRatio = spaceShrink > 0 ? -fromSpaces / spaceShrink : 0
+            letterRatio = letterShrink > 0 ? -fromLetters / letterShrink : 0
+        }
+
+        var x: Double
+        switch format.alignment {
+        case .justified, .left: x = -hangLeft
+        case .right: x = measure - natural + hangRight
+        case .center: x = (measure - natural) / 2
+        }
+        if format.alignment == .justified && !justify { x = -hangLeft }
+        let lineStart = x
+        var builder = RunBuilder()
+        var spaceRatioSeen: Double?
+        for i in elements {
+            let item = items[i]
+            switch item.content {
+            case .glyphs(let piece, let bytes):
+                x = builder.append(pieces[piece], bytes: bytes, at: x, tracking: letterRatio * (letterRatio >= 0 ? ItemSettings.letterStretch : ItemSettings.letterShrink))
+            case .space(let piece):
+                var width = item.width
+                if justify || shrinkOnly { width += spaceRatio >= 0 ? spaceRatio * item.stretch : spaceRatio * item.shrink }
+                if justify && item.width > 0 && spaceRatioSeen == nil { spaceRatioSeen = width / item.width }
+                builder.appendSpace(pieces[piece], at: x)
+                x += width
+            case .none, .hyphen:
+                x += item.width
+            }
+        }
+        if let hyphenPiece {
+            let piece = pieces[hyphenPiece]
+            x = builder.append(piece, bytes: 0..<piece.shaped.utf8.count, at: x, tracking: 0)
+            builder.markAddedHyphen()
+        }
+        let runs = builder.runs
+        guard !runs.isEmpty else { return nil }
+        let ascent = runs.map { $0.face.ascender * $0.face.scale(at: $0.size) + $0.rise }.max() ?? 0
+        let descent = runs.map { $0.face.descender * $0.face.scale(at: $0.size) + $0.rise }.min() ?? 0
+        let width = x - lineStart
+        let explicitHyphen = breakItem.kind == .penalty && breakItem.flagged && hyphenPiece == nil
+        return SetLine(
+            runs: runs, measure: measure, width: width, naturalWidth: natural,
+            ascent: ascent, descent: descent, adjustmentRatio: justify ? reported : 0,
+            wordSpaceRatio: justify ? spaceRatioSeen : nil,
+            isHyphenated: hyphenPiece != nil || explicitHyphen,
+            isOverfull: overfull || width - hangLeft - hangRight > measure + 0.01,
+            isLast: isLast)
+    }
+
+    private func isSpace(_ item: Item) -> Bool {
+        if case .space = item.content { return true } else { return false }
+    }
+
+    /// The first (or last) character the line shows, with its glyph's width.
+    private func edgeCharacter(_ elements: [Int], atStart: Bool) -> (Character, Double)? {
+        let ordered = atStart ? elements : elements.reversed()
+        for i in ordered {
+            guard case .glyphs(let piece, let bytes) = items[i].content else { continue }
+            let shaped = pieces[piece].shaped
+            let text = String(decoding: shaped.utf8[bytes], as: UTF8.self)
+            guard let c = atStart ? text.first : text.last else { continue }
+            let offset = atStart ? bytes.lowerBound : bytes.upperBound - String(c).utf8.count
+            let width = shaped.glyphs.filter { $0.cluster == offset }.reduce(0) { $0 + $1.advance }
+            return (c, width)
+        }
+        return nil
+    }
+}
+
+/// Collects positioned glyphs into runs of one face, size, rise, link and strike.
+struct RunBuilder {
+    private(set) var runs: [GlyphRun] = []
+
+    private mutating func run(for piece: Piece, face: FontFace, at x: Double) -> Int {
+        let shaped = piece.shaped
+        if let last = runs.last, last.face === face, last.size == shaped.size, last.rise == shaped.rise,
+           last.link == piece.link, last.struck == piece.struck, !last.endsWithAddedHyphen {
+            return runs.count - 1
+        }
+        runs.append(GlyphRun(face: face, size: shaped.size, rise: shaped.rise, glyphs: [], text: "", clusters: [],
+                             link: piece.link, struck: piece.struck, endsWithAddedHyphen: false, x: x, width: 0))
+        return runs.count - 1
+    }
+
+    /// Appends the glyphs of `piece` whose clusters start in `bytes`, cluster by cluster, and
+    /// returns the pen position after them. `tracking` is extra advance per unit of advance.
+    mutating func append(_ piece: Piece, bytes: Range<Int>, at start: Double, tracking: Double) -> Double {
+        let shaped = piece.shaped
+        let glyphs = shaped.glyphs.filter { bytes.contains($0.cluster) }
+        var x = start
+        var i = 0
+        while i < glyphs.count {
+            let cluster = glyphs[i].cluster
+            var j = i
+            while j < glyphs.count && glyphs[j].cluster == cluster { j += 1 }
+            let clusterEnd = j < glyphs.count ? glyphs[j].cluster : bytes.upperBound
+            let face = shaped.faces[glyphs[i].face]
+            let r = run(for: piece, face: face, at: x)
+            for g in glyphs[i..<j] {
+                runs[r].glyphs.append(PositionedGlyph(id: g.id, x: x + g.xOffset, y: g.yOffset + shaped.rise))
+                x += g.advance * (1 + tracking)
+            }
+            if clusterEnd > cluster {
+                runs[r].text += String(decoding: shaped.utf8[cluster..<clusterEnd], as: UTF8.self)
+            }
+            runs[r].clusters.append(TextCluster(byteCount: max(0, clusterEnd - cluster), glyphCount: j - i))
+            runs[r].width = x - runs[r].x
+            i = j
+        }
+        return x
+    }
+
+    /// A word space: the face's space glyph, so text extraction sees the gap as a space.
+    mutating func appendSpace(_ piece: Piece, at x: Double) {
+        let shaped = piece.shaped
+        guard let glyph = shaped.glyphs.first else { return }
+        let r = run(for: Piece(shaped: shaped, link: runs.last?.link, struck: runs.last?.struck ?? false),
+                    face: shaped.faces[glyph.face], at: x)
+        runs[r].glyphs.append(PositionedGlyph(id: glyph.id, x: x, y: 0))
+        runs[r].text += " "
+        runs[r].clusters.append(TextCluster(byteCount: 1, glyphCount: 1))
+        runs[r].width = x + glyph.advance - runs[r].x
+    }
+
+    mutating func markAddedHyphen() {
+        guard !runs.isEmpty else { return }
+        runs[runs.count - 1].endsWithAddedHyphen = true
+    }
+}

@@ -1,0 +1,72 @@
+/// A glyph placed on a line, in points: `x` from the line's start, `y` up from the baseline.
+public struct PositionedGlyph: Hashable, Sendable {
+    public var id: UInt32
+    public var x: Double
+    public var y: Double
+}
+
+/// A cluster of a run, in the sense of Cairo's `cairo_show_text_glyphs`: `byteCount` bytes of
+/// the run's text set by the next `glyphCount` glyphs (an `fi` ligature: 2 bytes, 1 glyph).
+public struct TextCluster: Hashable, Sendable {
+    public var byteCount: Int
+    public var glyphCount: Int
+}
+
+/// Glyphs of one face, size and link, with the text they set, so a PDF gives the words back.
+public struct GlyphRun: @unchecked Sendable {
+    public var face: FontFace
+    public var size: Double
+    /// Raise of the baseline (superscripts), in points.
+    public var rise: Double
+    public var glyphs: [PositionedGlyph]
+    /// The text these glyphs set: what the author wrote, soft hyphens left out, an added hyphen
+    /// in (see `endsWithAddedHyphen`).
+    public var text: String
+    public var clusters: [TextCluster]
+    public var link: String?
+    public var struck: Bool
+    /// The run ends with a hyphen the typesetter added at a line break.
+    public var endsWithAddedHyphen: Bool
+    /// Where the run starts and how wide it is on its line.
+    public var x: Double
+    public var width: Double
+}
+
+/// One line of a set paragraph.
+public struct SetLine: @unchecked Sendable {
+    public var runs: [GlyphRun]
+    /// The measure the line was set to.
+    public var measure: Double
+    /// Width of the line as set, from the first glyph's origin to the last one's advance.
+    public var width: Double
+    /// Width with every space and letter at its natural size.
+    public var naturalWidth: Double
+    /// The highest ascender and lowest descender (negative) of its faces, in points.
+    public var ascent: Double
+    public var descent: Double
+    /// Knuth–Plass adjustment ratio as set: 0 natural, 1 every space at its maximum stretch,
+    /// −1 at its maximum shrink.
+    public var adjustmentRatio: Double
+    /// Set word space over the face's natural space (1.5 = 150 %); nil for lines whose spaces
+    /// are not stretched (the last of a justified paragraph, ragged lines, lines without spaces).
+    public var wordSpaceRatio: Double?
+    /// Ends with a hyphen: one the typesetter added, or a word's own hyphen it broke after.
+    public var isHyphenated: Bool
+    /// Wider than the measure: nothing narrower was possible.
+    public var isOverfull: Bool
+    public var isLast: Bool
+
+    /// The line's text, runs joined.
+    public var text: String { runs.map(\.text).joined() }
+}
+
+/// A paragraph set into lines, with what could not be set as asked.
+public struct SetParagraph: @unchecked Sendable {
+    public var lines: [SetLine]
+    /// Characters no bundled face has: set as the face's missing glyph, to be reported.
+    public var missingCharacters: [Character]
+    /// The text of overfull lines (only a single glyph wider than the column makes one).
+    public var overfullLines: [String] { lines.filter(\.isOverfull).map(\.text) }
+    /// Which pass set it: 1 without hyphenation, 2 with, 3 with emergency stretch; 0 first fit.
+    public var pass: Int
+}

@@ -1,0 +1,176 @@
+import CHarfBuzz
+import Foundation
+
+/// One glyph of shaped text, in points, positioned relative to the pen.
+struct ShapedGlyph {
+    var id: UInt32
+    /// Index into `ShapedText.faces`.
+    var face: Int
+    var advance: Double
+    var xOffset: Double
+    var yOffset: Double
+    /// The UTF-8 offset, in the original text, of the character (cluster) this glyph sets.
+    var cluster: Int
+}
+
+/// A word (or any text without breaks) shaped in one style: glyphs with their clusters, so
+/// the text can be cut at cluster boundaries and mapped back character by character.
+final class ShapedText {
+    let text: String
+    let style: TextStyle
+    /// The size glyphs are set at (smaller than the style's for a superscript).
+    let size: Double
+    /// Raise of the baseline, in points (positive up).
+    let rise: Double
+    let faces: [FontFace]
+    let glyphs: [ShapedGlyph]
+    /// Characters no face has.
+    let missing: [Character]
+
+    init(text: String, style: TextStyle, size: Double, rise: Double, faces: [FontFace], glyphs: [ShapedGlyph], missing: [Character]) {
+        self.text = text
+        self.style = style
+        self.size = size
+        self.rise = rise
+        self.faces = faces
+        self.glyphs = glyphs
+        self.missing = missing
+    }
+
+    var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
+
+    /// Width of the glyphs whose clusters start in `bytes`.
+    func width(of bytes: Range<Int>) -> Double {
+        glyphs.reduce(0) { bytes.contains($1.cluster) ? $0 + $1.advance : $0 }
+    }
+
+    /// UTF-8 offsets where a glyph cluster starts: the only places the text may be cut without
+    /// splitting a ligature.
+    lazy var clusterStarts: Set<Int> = Set(glyphs.map(\.cluster))
+
+    lazy var utf8: [UInt8] = Array(text.utf8)
+}
+
+/// HarfBuzz shaping with font fallback, cached per text and style: each word is shaped once
+/// per style however often it occurs, and paragraphs are broken without shaping again.
+final class Shaper {
+    let fonts: FontLibrary
+    private var cache: [Key: ShapedText] = [:]
+    private var chains: [FaceKey: [FontFace]] = [:]
+
+    private struct Key: Hashable {
+        var text: String
+        var style: TextStyle
+        var language: String
+    }
+
+    private struct FaceKey: Hashable {
+        var family: String
+        var bold: Bool
+        var italic: Bool
+    }
+
+    init(fonts: FontLibrary) {
+        self.fonts = fonts
+    }
+
+    /// The requested face, then the library's fallbacks.
+    func faceChain(for style: TextStyle) throws(FontError) -> [FontFace] {
+        let key = FaceKey(family: style.family, bold: style.bold, italic: style.italic)
+        if let chain = chains[key] { return chain }
+        let primary = try fonts.face(family: style.family, bold: style.bold, italic: style.italic)
+        let chain = [primary] + fonts.fallbacks(for: primary)
+        chains[key] = chain
+        return chain
+    }
+
+    func shape(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
+        let key = Key(text: text, style: style, language: language)
+        if let hit = cache[key] { return hit }
+        let shaped = try shapeUncached(text, style: style, language: language)
+        cache[key] = shaped
+        return shaped
+    }
+
+    private func shapeUncached(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
+        let chain = try faceChain(for: style)
+        let size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
+        let rise = style.superscript ? style.size * TextStyle.superscriptRaise : 0
+
+        // The text HarfBuzz sees: upper-cased for small capitals, with a map from its UTF-8
+        // offsets back to the original's so clusters keep pointing at what the author wrote.
+        var shapingText = ""
+        var originalOffset: [Int] = []
+        var offset = 0
+        var characters: [(character: Character, start: Int, end: Int)] = []
+        for character in text {
+            let form = style.smallCaps ? character.uppercased() : String(character)
+            let start = shapingText.utf8.count
+            shapingText += form
+            originalOffset += Array(repeating: offset, count: form.utf8.count)
+            characters.append((character, start, shapingText.utf8.count))
+            offset += character.utf8.count
+        }
+        originalOffset.append(offset)
+
+        // Fallback, cluster by cluster: each character goes to the first face that has all of
+        // its scalars (default-ignorable ones such as joiners and variation selectors aside).
+        var missing: [Character] = []
+        var choice: [Int] = []
+        for (character, _, _) in characters {
+            let scalars = character.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }
+            if let found = chain.firstIndex(where: { face in scalars.allSatisfy { face.covers($0) } }) {
+                choice.append(found)
+            } else {
+                if !character.isWhitespace { missing.append(character) }
+                choice.append(0)
+            }
+        }
+
+        var glyphs: [ShapedGlyph] = []
+        var start = 0
+        let features = Self.features(for: style)
+        let bytes = Array(shapingText.utf8)
+        while start < characters.count {
+            var end = start
+            while end < characters.count && choice[end] == choice[start] { end += 1 }
+            let face = chain[choice[start]]
+            let scale = face.scale(at: size)
+            let from = characters[start].start, to = characters[end - 1].end
+            let buffer = hb_buffer_create()
+            defer { hb_buffer_destroy(buffer) }
+            bytes.withUnsafeBufferPointer { raw in
+                raw.withMemoryRebound(to: CChar.self) { chars in
+                    hb_buffer_add_utf8(buffer, chars.baseAddress, Int32(bytes.count), UInt32(from), Int32(to - from))
+                }
+            }
+            hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
+            hb_buffer_set_language(buffer, hb_language_from_string(language, -1))
+            hb_buffer_guess_segment_properties(buffer)
+            features.withUnsafeBufferPointer { hb_shape(face.hbFont, buffer, $0.baseAddress, UInt32($0.count)) }
+            var count: UInt32 = 0
+            let infos = hb_buffer_get_glyph_infos(buffer, &count)
+            let positions = hb_buffer_get_glyph_positions(buffer, &count)
+            for i in 0..<Int(count) {
+                let info = infos![i], position = positions![i]
+                glyphs.append(ShapedGlyph(
+                    id: info.codepoint, face: choice[start],
+                    advance: Double(position.x_advance) * scale + style.tracking * size,
+                    xOffset: Double(position.x_offset) * scale, yOffset: Double(position.y_offset) * scale,
+                    cluster: originalOffset[min(Int(info.cluster), originalOffset.count - 1)]))
+            }
+            start = end
+        }
+        return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: missing)
+    }
+
+    /// Kerning and standard ligatures are HarfBuzz's defaults; the style adds the rest.
+    private static func features(for style: TextStyle) -> [hb_feature_t] {
+        var tags = style.features
+        if style.smallCaps { tags.append("c2sc") }
+        return tags.compactMap { tag in
+            var feature = hb_feature_t()
+            return hb_feature_from_string(tag, -1, &feature) != 0 ? feature : nil
+        }
+    }
+}
