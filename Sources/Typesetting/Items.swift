@@ -23,8 +23,12 @@ struct Item {
     /// A flagged penalty is a hyphenation: two flagged breaks in a row cost extra, and at most
     /// two are allowed.
     var flagged = false
-    /// A break inside a long address or an over-wide word, where no hyphen is added.
+    /// A break inside an address or inside a word wider than the column: a line that ends here
+    /// with no word space on it could not have been avoided.
     var isInsideToken = false
+    /// Demerits a break here adds on top of its penalty: a cut between two letters of an
+    /// over-wide word with no hyphen must lose to any other line, a lone word included.
+    var extraDemerits = 0.0
     var content: Content = .none
 
     static func box(_ width: Double, stretch: Double = 0, content: Content = .none) -> Item {
@@ -85,8 +89,11 @@ struct ItemSettings {
     static let dashPenalty = 50.0
     /// A break inside a web or e-mail address, after `/`, `.` and the like, with no hyphen.
     static let addressPenalty = 100.0
-    /// A break inside a word wider than the column, where nothing better exists.
+    /// A break inside a word wider than the column, where nothing better exists: marked by this
+    /// cost, and charged `emergencyDemerits` (10¹², more than a line holding one word and a
+    /// gap, whose badness is capped at r = 10: 10¹⁰).
     static let emergencyPenalty = 1_000.0
+    static let emergencyDemerits = 1e12
 }
 
 /// Turns styled runs into shaped pieces and Knuth–Plass items.
@@ -146,7 +153,11 @@ struct ItemBuilder {
                     if Self.classify(chars[j].character) == .space { breakable = true }
                     j += 1
                 }
-                try appendSpace(style: runs[chars[max(0, i - 1)].run].style, breakable: breakable)
+                // Several spaces make one; a tab or line separator sets as a word space; a no-break,
+                // thin or figure space keeps its own character (and width).
+                let first = chars[i].character
+                let character: Character = breakable && (first == "\t" || Self.classify(first) != .space) ? " " : first
+                try appendSpace(character, style: runs[chars[max(0, i - 1)].run].style, breakable: breakable)
                 i = j
             case .hardBreak:
                 items.append(.glue(0, stretch: Item.fill, shrink: 0))
@@ -177,8 +188,8 @@ struct ItemBuilder {
 
     /// A word space. A non-breaking one stretches like any other but is no place to break: the
     /// infinite penalty before it means the glue does not follow a box.
-    private mutating func appendSpace(style: TextStyle, breakable: Bool) throws(FontError) {
-        let piece = try addPiece(" ", style: style, link: nil, struck: false)
+    private mutating func appendSpace(_ character: Character, style: TextStyle, breakable: Bool) throws(FontError) {
+        let piece = try addPiece(String(character), style: style, link: nil, struck: false)
         let width = pieces[piece].shaped.width
         if !breakable { items.append(.penalty(Item.infinity)) }
         if !settings.justified && !breakable {
@@ -235,7 +246,8 @@ struct ItemBuilder {
                 }
             }
             // A word wider than the column is cut where it can be, rather than run into the gutter.
-            if shaped.width > settings.measure {
+            let overWide = shaped.width > settings.measure
+            if overWide {
                 let have = Set(breaks.map(\.offset))
                 breaks += Self.emergencyBreaks(segment.text).filter { !have.contains($0.offset) }
             }
@@ -248,16 +260,21 @@ struct ItemBuilder {
             var from = 0
             for b in breaks {
                 appendBox(piece: piece, bytes: from..<b.offset)
+                var penalty: Item
                 if b.hyphen {
                     let hyphen = try addPiece("-", style: run.style, link: run.link, struck: run.struck)
-                    items.append(.penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen)))
+                    penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
                 } else {
                     // An explicit hyphen or dash ends the box: a break after it is a hyphenated line.
                     let before = segment.text.utf8.prefix(b.offset).last
-                    var penalty = Item.penalty(b.cost, flagged: before == UInt8(ascii: "-"))
-                    penalty.isInsideToken = b.cost >= ItemSettings.addressPenalty
-                    items.append(penalty)
+                    penalty = .penalty(b.cost, flagged: before == UInt8(ascii: "-"))
                 }
+                penalty.isInsideToken = overWide || isAddress
+                if b.cost >= ItemSettings.emergencyPenalty {
+                    penalty.penalty = 0
+                    penalty.extraDemerits = ItemSettings.emergencyDemerits
+                }
+                items.append(penalty)
                 from = b.offset
             }
             appendBox(piece: piece, bytes: from..<segment.text.utf8.count)

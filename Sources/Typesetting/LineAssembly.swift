@@ -140,6 +140,7 @@ struct LineAssembler {
             ascent: ascent, descent: descent, adjustmentRatio: justify ? reported : 0,
             wordSpaceRatio: justify ? spaceRatioSeen : nil,
             isHyphenated: hyphenPiece != nil || explicitHyphen,
+            breaksInsideWord: breakItem.kind == .penalty && breakItem.penalty > -Item.infinity,
             isOverfull: overfull || width - hangLeft - hangRight > measure + 0.01,
             isLast: isLast)
     }
@@ -214,8 +215,8 @@ struct RunBuilder {
         let r = run(for: Piece(shaped: shaped, link: runs.last?.link, struck: runs.last?.struck ?? false),
                     face: shaped.faces[glyph.face], at: x)
         runs[r].glyphs.append(PositionedGlyph(id: glyph.id, x: x, y: 0))
-        runs[r].text += " "
-        runs[r].clusters.append(TextCluster(byteCount: 1, glyphCount: 1))
+        runs[r].text += shaped.text
+        runs[r].clusters.append(TextCluster(byteCount: shaped.utf8.count, glyphCount: 1))
         runs[r].width = x + glyph.advance - runs[r].x
     }
 

@@ -166,6 +166,8 @@ enum LineBreaker {
                 }
                 guard r >= -1 else { continue }
                 if item.flagged && node.hyphenRun >= Parameters.maximumConsecutiveHyphens { continue }
+                // Cutting a word between letters is for the last pass only.
+                if item.extraDemerits > 0 && !p.isFinalPass { continue }
                 let bad = badness(r)
                 // Emergency stretch (TeX's \emergencystretch) lets a line pass the tolerance as if
                 // every line had that much more stretch; its demerits stay those of the line as it
@@ -183,6 +185,7 @@ enum LineBreaker {
                         demerits -= item.penalty * item.penalty
                     }
                 }
+                demerits += item.extraDemerits
                 if item.flagged && node.flagged { demerits += Parameters.doubleHyphenDemerits }
                 if forced && node.flagged { demerits += Parameters.finalHyphenDemerits }
                 // Once past r = 1, and again past r = 2 (spaces at about 200 %).

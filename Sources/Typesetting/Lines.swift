@@ -52,6 +52,9 @@ public struct SetLine: @unchecked Sendable {
     public var wordSpaceRatio: Double?
     /// Ends with a hyphen: one the typesetter added, or a word's own hyphen it broke after.
     public var isHyphenated: Bool
+    /// The line ends inside a word (at a hyphen, a dash or a separator of an address), not at
+    /// a space: the next line continues the same word.
+    public var breaksInsideWord: Bool
     /// Wider than the measure: nothing narrower was possible.
     public var isOverfull: Bool
     public var isLast: Bool

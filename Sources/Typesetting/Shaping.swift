@@ -94,7 +94,9 @@ final class Shaper {
 
     private func shapeUncached(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
         let chain = try faceChain(for: style)
-        let size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
+        var size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
+        // A face without small capitals of its own gets them made: capitals set smaller.
+        if style.smallCaps && !hasSmallCapitals(chain[0]) { size *= TextStyle.syntheticSmallCapsScale }
         let rise = style.superscript ? style.size * TextStyle.superscriptRaise : 0
 
         // The text HarfBuzz sees: upper-cased for small capitals, with a map from its UTF-8
@@ -162,6 +164,29 @@ final class Shaper {
             start = end
         }
         return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: missing)
+    }
+
+    private var smallCapitals: [ObjectIdentifier: Bool] = [:]
+
+    /// Whether the face's `c2sc` turns capitals into small capitals (some, like PT Serif's,
+    /// only map punctuation): "H" shaped with and without it.
+    func hasSmallCapitals(_ face: FontFace) -> Bool {
+        if let known = smallCapitals[ObjectIdentifier(face)] { return known }
+        func glyph(_ features: [hb_feature_t]) -> UInt32 {
+            let buffer = hb_buffer_create()
+            defer { hb_buffer_destroy(buffer) }
+            hb_buffer_add_utf8(buffer, "H", 1, 0, 1)
+            hb_buffer_guess_segment_properties(buffer)
+            features.withUnsafeBufferPointer { hb_shape(face.hbFont, buffer, $0.baseAddress, UInt32($0.count)) }
+            var count: UInt32 = 0
+            let infos = hb_buffer_get_glyph_infos(buffer, &count)
+            return count > 0 ? infos![0].codepoint : 0
+        }
+        var c2sc = hb_feature_t()
+        hb_feature_from_string("c2sc", -1, &c2sc)
+        let result = glyph([c2sc]) != glyph([])
+        smallCapitals[ObjectIdentifier(face)] = result
+        return result
     }
 
     /// Kerning and standard ligatures are HarfBuzz's defaults; the style adds the rest.

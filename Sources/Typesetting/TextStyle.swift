@@ -32,6 +32,9 @@ public struct TextStyle: Hashable, Sendable {
     /// What a footnote mark is set at, relative to the text around it: size and raise in ems.
     static let superscriptScale = 0.62
     static let superscriptRaise = 0.36
+    /// Capitals made into small capitals are set at this share of the size: about the x-height
+    /// of a text face, with the tracking datelines add to open them up.
+    static let syntheticSmallCapsScale = 0.8
 }
 
 /// A stretch of a paragraph's text in one style, with the link it belongs to, if any.
