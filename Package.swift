@@ -36,6 +36,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks: executables, not tests (see README, "Benchmarks").
+        .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel"],
+                          path: "Benchmarks/TypesettingBenchmark"),
+
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),

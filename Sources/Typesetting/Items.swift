@@ -100,28 +100,34 @@ struct ItemSettings {
 struct ItemBuilder {
     let shaper: Shaper
     let hyphenation: Hyphenation
+    let breakCache: BreakCache
     let settings: ItemSettings
 
     private(set) var pieces: [Piece] = []
     private(set) var items: [Item] = []
     private(set) var missing: [Character] = []
 
-    init(shaper: Shaper, hyphenation: Hyphenation, settings: ItemSettings) {
+    init(shaper: Shaper, hyphenation: Hyphenation, breakCache: BreakCache, settings: ItemSettings) {
         self.shaper = shaper
         self.hyphenation = hyphenation
+        self.breakCache = breakCache
         self.settings = settings
     }
 
     private enum CharacterClass { case word, space, nonBreakingSpace, zeroWidthBreak, hardBreak, softHyphen }
 
+    /// By the character's first scalar: comparing Characters is a string comparison, and this
+    /// runs for every character of every paragraph.
     private static func classify(_ c: Character) -> CharacterClass {
-        switch c {
-        case "\n", "\r\n", "\u{2028}": return .hardBreak
-        case " ", "\t", "\u{2002}", "\u{2003}", "\u{2004}", "\u{2005}", "\u{2006}", "\u{2008}", "\u{2009}", "\u{200A}", "\u{205F}", "\u{3000}":
-            return .space
-        case "\u{00A0}", "\u{2007}": return .nonBreakingSpace
-        case "\u{200B}": return .zeroWidthBreak
-        case "\u{00AD}": return .softHyphen
+        let scalars = c.unicodeScalars
+        guard let first = scalars.first else { return .word }
+        switch first.value {
+        case 0x0A, 0x0D, 0x2028: return .hardBreak
+        case 0x20, 0x09, 0x2002...0x2006, 0x2008...0x200A, 0x205F, 0x3000:
+            return scalars.count == 1 ? .space : .word
+        case 0xA0, 0x2007: return .nonBreakingSpace
+        case 0x200B: return .zeroWidthBreak
+        case 0xAD: return .softHyphen
         default: return .word
         }
     }
@@ -130,34 +136,36 @@ struct ItemBuilder {
     private struct Styled {
         var character: Character
         var run: Int
+        var kind: CharacterClass
     }
 
     mutating func build(_ runs: [TextRun]) throws(FontError) {
         var chars: [Styled] = []
         for (index, run) in runs.enumerated() {
-            for c in run.text { chars.append(Styled(character: c, run: index)) }
+            for c in run.text { chars.append(Styled(character: c, run: index, kind: Self.classify(c))) }
         }
         // Leading and trailing white space sets nothing.
-        while let first = chars.first, Self.classify(first.character) == .space { chars.removeFirst() }
-        while let last = chars.last, [.space, .hardBreak].contains(Self.classify(last.character)) { chars.removeLast() }
+        let leading = chars.prefix { $0.kind == .space }.count
+        let trailing = chars.reversed().prefix { $0.kind == .space || $0.kind == .hardBreak }.count
+        let body = chars.count - leading - trailing > 0 ? Array(chars[leading..<(chars.count - trailing)]) : []
 
         if settings.firstLineIndent > 0 { items.append(.box(settings.firstLineIndent)) }
         var i = 0
-        while i < chars.count {
-            let kind = Self.classify(chars[i].character)
-            switch kind {
+        while i < body.count {
+            switch body[i].kind {
             case .space, .nonBreakingSpace:
                 var j = i
                 var breakable = false
-                while j < chars.count, [.space, .nonBreakingSpace].contains(Self.classify(chars[j].character)) {
-                    if Self.classify(chars[j].character) == .space { breakable = true }
+                while j < body.count, body[j].kind == .space || body[j].kind == .nonBreakingSpace {
+                    if body[j].kind == .space { breakable = true }
                     j += 1
                 }
-                // Several spaces make one; a tab or line separator sets as a word space; a no-break,
-                // thin or figure space keeps its own character (and width).
-                let first = chars[i].character
-                let character: Character = breakable && (first == "\t" || Self.classify(first) != .space) ? " " : first
-                try appendSpace(character, style: runs[chars[max(0, i - 1)].run].style, breakable: breakable)
+                // Several spaces make one; a tab sets as a word space; a no-break, thin or figure
+                // space keeps its own character (and width).
+                let first = body[i].character
+                let isTab = first.unicodeScalars.first == "\t"
+                let character: Character = breakable && (isTab || body[i].kind != .space) ? " " : first
+                try appendSpace(character, style: runs[body[max(0, i - 1)].run].style, breakable: breakable)
                 i = j
             case .hardBreak:
                 items.append(.glue(0, stretch: Item.fill, shrink: 0))
@@ -168,8 +176,8 @@ struct ItemBuilder {
                 i += 1
             case .word, .softHyphen:
                 var j = i
-                while j < chars.count, [.word, .softHyphen].contains(Self.classify(chars[j].character)) { j += 1 }
-                try appendWord(Array(chars[i..<j]), runs: runs)
+                while j < body.count, body[j].kind == .word || body[j].kind == .softHyphen { j += 1 }
+                try appendWord(body[i..<j], runs: runs)
                 i = j
             }
         }
@@ -208,18 +216,18 @@ struct ItemBuilder {
     }
 
     /// A word: one or more style runs without a space, cut where it may break.
-    private mutating func appendWord(_ chars: [Styled], runs: [TextRun]) throws(FontError) {
+    private mutating func appendWord(_ chars: ArraySlice<Styled>, runs: [TextRun]) throws(FontError) {
         let wordText = String(chars.map(\.character))
         let isAddress = Self.isAddress(wordText)
-        let hasSoftHyphen = chars.contains { $0.character == "\u{00AD}" }
-        var segmentStart = 0
+        let hasSoftHyphen = chars.contains { $0.kind == .softHyphen }
+        var segmentStart = chars.startIndex
         var segments: [(text: String, run: Int, softHyphens: [Int])] = []
-        while segmentStart < chars.count {
+        while segmentStart < chars.endIndex {
             var end = segmentStart
             var text = ""
             var soft: [Int] = []
-            while end < chars.count, chars[end].run == chars[segmentStart].run {
-                if chars[end].character == "\u{00AD}" {
+            while end < chars.endIndex, chars[end].run == chars[segmentStart].run {
+                if chars[end].kind == .softHyphen {
                     soft.append(text.utf8.count)
                 } else {
                     text.append(chars[end].character)
@@ -233,30 +241,10 @@ struct ItemBuilder {
             let run = runs[segment.run]
             let piece = try addPiece(segment.text, style: run.style, link: run.link, struck: run.struck)
             let shaped = pieces[piece].shaped
-            var breaks: [(offset: Int, cost: Double, hyphen: Bool)] = []
-            for offset in segment.softHyphens where offset > 0 && offset < segment.text.utf8.count {
-                breaks.append((offset, ItemSettings.hyphenPenalty, true))
-            }
-            if isAddress {
-                breaks += Self.addressBreaks(segment.text)
-            } else {
-                breaks += Self.dashBreaks(segment.text)
-                if settings.hyphenate && !hasSoftHyphen {
-                    breaks += dictionaryBreaks(segment.text)
-                }
-            }
-            // A word wider than the column is cut where it can be, rather than run into the gutter.
             let overWide = shaped.width > settings.measure
-            if overWide {
-                let have = Set(breaks.map(\.offset))
-                breaks += Self.emergencyBreaks(segment.text).filter { !have.contains($0.offset) }
-            }
-            // Only between clusters, so no ligature is split.
-            let starts = shaped.clusterStarts
-            breaks = breaks.filter { starts.contains($0.offset) }.sorted { $0.offset < $1.offset }
-            var seen = Set<Int>()
-            breaks = breaks.filter { seen.insert($0.offset).inserted }
-
+            let key = BreakCache.Key(text: segment.text, language: settings.language, softHyphens: segment.softHyphens,
+                                     hyphenate: settings.hyphenate && !hasSoftHyphen, isAddress: isAddress, overWide: overWide)
+            let breaks = breakCache.breaks(for: key) { computeBreaks(key, clusterStarts: shaped.clusterStarts) }
             var from = 0
             for b in breaks {
                 appendBox(piece: piece, bytes: from..<b.offset)
@@ -288,6 +276,30 @@ struct ItemBuilder {
                            content: .glyphs(piece: piece, bytes: bytes))
         box.shrink = settings.justified ? width * ItemSettings.letterShrink : 0
         items.append(box)
+    }
+
+    /// Where a word segment may break, and at what cost, in order; only between clusters, so
+    /// no ligature is split.
+    private func computeBreaks(_ key: BreakCache.Key, clusterStarts: Set<Int>) -> [BreakCache.Break] {
+        var breaks: [(offset: Int, cost: Double, hyphen: Bool)] = []
+        for offset in key.softHyphens where offset > 0 && offset < key.text.utf8.count {
+            breaks.append((offset, ItemSettings.hyphenPenalty, true))
+        }
+        if key.isAddress {
+            breaks += Self.addressBreaks(key.text)
+        } else {
+            breaks += Self.dashBreaks(key.text)
+            if key.hyphenate { breaks += dictionaryBreaks(key.text) }
+        }
+        // A word wider than the column is cut where it can be, rather than run into the gutter.
+        if key.overWide {
+            let have = Set(breaks.map(\.offset))
+            breaks += Self.emergencyBreaks(key.text).filter { !have.contains($0.offset) }
+        }
+        var seen = Set<Int>()
+        return breaks.filter { clusterStarts.contains($0.offset) }.sorted { $0.offset < $1.offset }
+            .filter { seen.insert($0.offset).inserted }
+            .map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
     }
 
     /// Dictionary hyphenation of each run of letters in `text`.
@@ -341,11 +353,24 @@ struct ItemBuilder {
         return out
     }
 
-    /// A web or e-mail address: never hyphenated, only broken after its separators.
+    /// A web or e-mail address: never hyphenated, only broken after its separators. Scanned as
+    /// bytes: this runs for every word.
     static func isAddress(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        if lower.contains("://") || lower.hasPrefix("www.") || lower.hasPrefix("mailto:") { return true }
-        if let at = lower.firstIndex(of: "@"), lower[at...].contains("."), lower.first != "@" { return true }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return false }
+        func lower(_ b: UInt8) -> UInt8 { (65...90).contains(b) ? b + 32 : b }
+        if bytes.count >= 4, lower(bytes[0]) == UInt8(ascii: "w"), lower(bytes[1]) == UInt8(ascii: "w"),
+           lower(bytes[2]) == UInt8(ascii: "w"), bytes[3] == UInt8(ascii: ".") { return true }
+        for i in 0..<bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: ":"):
+                if i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "/"), bytes[i + 2] == UInt8(ascii: "/") { return true }
+                if i == 6, String(decoding: bytes[0..<6].map(lower), as: UTF8.self) == "mailto" { return true }
+            case UInt8(ascii: "@"):
+                if i > 0, bytes[(i + 1)...].contains(UInt8(ascii: ".")) { return true }
+            default: break
+            }
+        }
         return false
     }
 
@@ -372,5 +397,33 @@ struct ItemBuilder {
             out.append((offset, ItemSettings.emergencyPenalty, false))
         }
         return out
+    }
+}
+
+/// The breaks of each word segment, computed once per text, language and setting: the
+/// dictionary, dash and address rules are the costly part of making items.
+final class BreakCache {
+    struct Key: Hashable {
+        var text: String
+        var language: String
+        var softHyphens: [Int]
+        var hyphenate: Bool
+        var isAddress: Bool
+        var overWide: Bool
+    }
+
+    struct Break {
+        var offset: Int
+        var cost: Double
+        var hyphen: Bool
+    }
+
+    private var cache: [Key: [Break]] = [:]
+
+    func breaks(for key: Key, compute: () -> [Break]) -> [Break] {
+        if let hit = cache[key] { return hit }
+        let value = compute()
+        cache[key] = value
+        return value
     }
 }

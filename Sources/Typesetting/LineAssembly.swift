@@ -184,26 +184,36 @@ struct RunBuilder {
     /// returns the pen position after them. `tracking` is extra advance per unit of advance.
     mutating func append(_ piece: Piece, bytes: Range<Int>, at start: Double, tracking: Double) -> Double {
         let shaped = piece.shaped
-        let glyphs = shaped.glyphs.filter { bytes.contains($0.cluster) }
+        let glyphs = shaped.glyphs
         var x = start
-        var i = 0
-        while i < glyphs.count {
-            let cluster = glyphs[i].cluster
-            var j = i
-            while j < glyphs.count && glyphs[j].cluster == cluster { j += 1 }
-            let clusterEnd = j < glyphs.count ? glyphs[j].cluster : bytes.upperBound
-            let face = shaped.faces[glyphs[i].face]
-            let r = run(for: piece, face: face, at: x)
-            for g in glyphs[i..<j] {
-                runs[r].glyphs.append(PositionedGlyph(id: g.id, x: x + g.xOffset, y: g.yOffset + shaped.rise))
-                x += g.advance * (1 + tracking)
+        var i = glyphs.firstIndex { bytes.contains($0.cluster) } ?? glyphs.count
+        // Glyphs of one face in a row go into one run, their text appended in one piece.
+        while i < glyphs.count, bytes.contains(glyphs[i].cluster) {
+            let faceIndex = glyphs[i].face
+            let r = run(for: piece, face: shaped.faces[faceIndex], at: x)
+            let textStart = glyphs[i].cluster
+            var textEnd = bytes.upperBound
+            while i < glyphs.count, bytes.contains(glyphs[i].cluster) {
+                if glyphs[i].face != faceIndex {
+                    textEnd = glyphs[i].cluster
+                    break
+                }
+                let cluster = glyphs[i].cluster
+                var j = i
+                while j < glyphs.count && glyphs[j].cluster == cluster {
+                    let g = glyphs[j]
+                    runs[r].glyphs.append(PositionedGlyph(id: g.id, x: x + g.xOffset, y: g.yOffset + shaped.rise))
+                    x += g.advance * (1 + tracking)
+                    j += 1
+                }
+                let clusterEnd = j < glyphs.count && bytes.contains(glyphs[j].cluster) ? glyphs[j].cluster : bytes.upperBound
+                runs[r].clusters.append(TextCluster(byteCount: max(0, clusterEnd - cluster), glyphCount: j - i))
+                i = j
             }
-            if clusterEnd > cluster {
-                runs[r].text += String(decoding: shaped.utf8[cluster..<clusterEnd], as: UTF8.self)
+            if textEnd > textStart {
+                runs[r].text += String(decoding: shaped.utf8[textStart..<textEnd], as: UTF8.self)
             }
-            runs[r].clusters.append(TextCluster(byteCount: max(0, clusterEnd - cluster), glyphCount: j - i))
             runs[r].width = x - runs[r].x
-            i = j
         }
         return x
     }

@@ -31,6 +31,7 @@ public final class Typesetter {
     public let fonts: FontLibrary
     public let hyphenation: Hyphenation
     let shaper: Shaper
+    let breakCache = BreakCache()
 
     /// Emergency stretch of the last pass, in ems of the paragraph's first style: TeX's advice
     /// for narrow columns is a few ems; 1.5 spreads an unavoidably loose paragraph over several
@@ -48,7 +49,7 @@ public final class Typesetter {
                     format: ParagraphFormat = ParagraphFormat()) throws(FontError) -> SetParagraph {
         guard let firstStyle = runs.first?.style else { return SetParagraph(lines: [], missingCharacters: [], pass: 0) }
         func build(hyphenate: Bool) throws(FontError) -> ItemBuilder {
-            var builder = ItemBuilder(shaper: shaper, hyphenation: hyphenation, settings: ItemSettings(
+            var builder = ItemBuilder(shaper: shaper, hyphenation: hyphenation, breakCache: breakCache, settings: ItemSettings(
                 measure: measure, justified: format.alignment == .justified, hyphenate: hyphenate && format.hyphenate,
                 firstLineIndent: format.firstLineIndent, language: language))
             try builder.build(runs)
