@@ -1,7 +1,7 @@
 // Sets 25,000 words of running text into the tabloid's justified 134 pt (11.2-pica) columns,
 // 9.5/11.5 pt PT Serif, by total fit and by first fit, and prints time and quality side by side.
 //
-//   swift run -c release typesetting-benchmark [--words N] [--runs N]
+//   swift run -c release typesetting-benchmark [--words N] [--runs N] [--hanging]
 //
 // The text is the sample issue's body (every paragraph, list item and quote), repeated until it
 // reaches the word count, so every run measures the same work.
@@ -12,13 +12,15 @@ import Typesetting
 
 var words = 25_000
 var runs = 5
+var hanging = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--words": words = Int(arguments.popFirst() ?? "") ?? words
     case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
+    case "--hanging": hanging = true
     default:
-        FileHandle.standardError.write(Data("usage: typesetting-benchmark [--words N] [--runs N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: typesetting-benchmark [--words N] [--runs N] [--hanging]\n".utf8))
         exit(2)
     }
 }
@@ -60,7 +62,8 @@ while total < words {
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
-print("typesetting \(total) words in \(paragraphs.count) paragraphs, \(Int(measure)) pt columns, 9.5 pt PT Serif, \(runs) runs each")
+print("typesetting \(total) words in \(paragraphs.count) paragraphs, \(Int(measure)) pt columns, 9.5 pt PT Serif, "
+      + "\(runs) runs each, hanging punctuation \(hanging ? "on" : "off")")
 print("algorithm   median ms  min ms  max ms   words/s   lines  >150%    >200%   hyphenated  longest run  overfull")
 for algorithm in [ParagraphFormat.Algorithm.totalFit, .firstFit] {
     var times: [Double] = []
@@ -72,7 +75,7 @@ for algorithm in [ParagraphFormat.Algorithm.totalFit, .firstFit] {
         let start = DispatchTime.now().uptimeNanoseconds
         for p in paragraphs {
             s.add(try typesetter.set(p.runs, language: p.language, measure: measure,
-                                     format: ParagraphFormat(algorithm: algorithm)).lines)
+                                     format: ParagraphFormat(hangingPunctuation: hanging, algorithm: algorithm)).lines)
         }
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         if run == 0 { stats = s }

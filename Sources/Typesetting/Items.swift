@@ -29,6 +29,10 @@ struct Item {
     /// Demerits a break here adds on top of its penalty: a cut between two letters of an
     /// over-wide word with no hyphen must lose to any other line, a lone word included.
     var extraDemerits = 0.0
+    /// How far this box's first character may hang into the left margin, and its last (or this
+    /// hyphen) into the right one, in points; zero without hanging punctuation.
+    var leftHang = 0.0
+    var rightHang = 0.0
     var content: Content = .none
 
     static func box(_ width: Double, stretch: Double = 0, content: Content = .none) -> Item {
@@ -63,6 +67,16 @@ struct ItemSettings {
     var hyphenate: Bool
     var firstLineIndent: Double
     var language: String
+    var hangingPunctuation = false
+
+    /// How far a character at the start (left) or end (right) of a line hangs into the margin,
+    /// as a share of its width: quotes wholly, hyphens and small stops most of the way, as
+    /// microtype's default protrusion does.
+    static let leftHang: [Unicode.Scalar: Double] = ["“": 1, "‘": 1, "\"": 1, "'": 1, "«": 0.6, "‹": 0.6, "„": 1]
+    static let rightHang: [Unicode.Scalar: Double] = [
+        "-": 0.7, "\u{2010}": 0.7, "–": 0.5, ".": 0.7, ",": 0.7, "”": 1, "’": 1, "\"": 1, "'": 1,
+        ":": 0.5, ";": 0.5, "»": 0.6, "›": 0.6, "!": 0.2, "?": 0.2,
+    ]
 
     /// Word spaces may stretch to 150 % and shrink to 67 % of the face's space at the limits of
     /// a decent line (r = ±1): TeX's proportions for a text face. InDesign's 133 % maximum is
@@ -252,6 +266,9 @@ struct ItemBuilder {
                 if b.hyphen {
                     let hyphen = try addPiece("-", style: run.style, link: run.link, struck: run.struck)
                     penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
+                    if settings.hangingPunctuation {
+                        penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
+                    }
                 } else {
                     // An explicit hyphen or dash ends the box: a break after it is a hyphenated line.
                     let before = segment.text.utf8.prefix(b.offset).last
@@ -275,6 +292,16 @@ struct ItemBuilder {
         var box = Item.box(width, stretch: settings.justified ? width * ItemSettings.letterStretch : 0,
                            content: .glyphs(piece: piece, bytes: bytes))
         box.shrink = settings.justified ? width * ItemSettings.letterShrink : 0
+        if settings.hangingPunctuation {
+            let shaped = pieces[piece].shaped
+            let text = String(decoding: shaped.utf8[bytes], as: UTF8.self)
+            if let first = text.unicodeScalars.first, let share = ItemSettings.leftHang[first] {
+                box.leftHang = share * shaped.width(of: bytes.lowerBound..<(bytes.lowerBound + String(first).utf8.count))
+            }
+            if let last = text.unicodeScalars.last, let share = ItemSettings.rightHang[last] {
+                box.rightHang = share * shaped.width(of: (bytes.upperBound - String(last).utf8.count)..<bytes.upperBound)
+            }
+        }
         items.append(box)
     }
 

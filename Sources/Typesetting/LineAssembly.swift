@@ -6,15 +6,6 @@ struct LineAssembler {
     let measure: Double
     let format: ParagraphFormat
 
-    /// How far a character at the start (left) or end (right) of a line hangs into the margin,
-    /// as a share of its width: quotes wholly, hyphens and small stops most of the way, as
-    /// microtype's default protrusion does.
-    static let leftHang: [Character: Double] = ["“": 1, "‘": 1, "\"": 1, "'": 1, "«": 0.6, "‹": 0.6, "„": 1]
-    static let rightHang: [Character: Double] = [
-        "-": 0.7, "\u{2010}": 0.7, "–": 0.5, ".": 0.7, ",": 0.7, "”": 1, "’": 1, "\"": 1, "'": 1,
-        ":": 0.5, ";": 0.5, "»": 0.6, "›": 0.6, "!": 0.2, "?": 0.2,
-    ]
-
     func lines(breaks: [Int], overfull: Set<Int>) -> [SetLine] {
         var out: [SetLine] = []
         var start = firstItem(after: -1)
@@ -64,15 +55,8 @@ struct LineAssembler {
         while let last = elements.last, items[last].kind == .glue, !isSpace(items[last]) { elements.removeLast() }
 
         // Hanging punctuation widens the measure by what hangs out.
-        var hangLeft = 0.0, hangRight = 0.0
-        if format.hangingPunctuation {
-            if let (c, width) = edgeCharacter(elements, atStart: true), let share = Self.leftHang[c] { hangLeft = share * width }
-            if let hyphenPiece {
-                hangRight = (Self.rightHang["-"] ?? 0) * pieces[hyphenPiece].shaped.width
-            } else if let (c, width) = edgeCharacter(elements, atStart: false), let share = Self.rightHang[c] {
-                hangRight = share * width
-            }
-        }
+        let hangLeft = LineBreaker.leftHang(items, firstBox: elements.first { items[$0].kind == .box })
+        let hangRight = LineBreaker.rightHang(items, at: end)
         let available = measure + hangLeft + hangRight
         let shortfall = available - natural
         let justify = format.alignment == .justified && !fill && !isLast
@@ -147,21 +131,6 @@ struct LineAssembler {
 
     private func isSpace(_ item: Item) -> Bool {
         if case .space = item.content { return true } else { return false }
-    }
-
-    /// The first (or last) character the line shows, with its glyph's width.
-    private func edgeCharacter(_ elements: [Int], atStart: Bool) -> (Character, Double)? {
-        let ordered = atStart ? elements : elements.reversed()
-        for i in ordered {
-            guard case .glyphs(let piece, let bytes) = items[i].content else { continue }
-            let shaped = pieces[piece].shaped
-            let text = String(decoding: shaped.utf8[bytes], as: UTF8.self)
-            guard let c = atStart ? text.first : text.last else { continue }
-            let offset = atStart ? bytes.lowerBound : bytes.upperBound - String(c).utf8.count
-            let width = shaped.glyphs.filter { $0.cluster == offset }.reduce(0) { $0 + $1.advance }
-            return (c, width)
-        }
-        return nil
     }
 }
 

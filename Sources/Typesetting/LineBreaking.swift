@@ -61,6 +61,8 @@ enum LineBreaker {
         var demerits: Double
         var previous: Int?
         var overfull: Bool
+        /// How far the line starting after this break may hang into the left margin.
+        var leftHang: Double
     }
 
     /// Prefix sums of width, stretch and shrink over the items before each index.
@@ -101,6 +103,31 @@ enum LineBreaker {
         return sums[min(i, items.count)]
     }
 
+    /// Hanging punctuation at a line's start: its first box's opening quote, if any.
+    static func leftHang(_ items: [Item], firstBox: Int?) -> Double {
+        firstBox.map { items[$0].leftHang } ?? 0
+    }
+
+    /// Hanging punctuation at a break: an added hyphen, or the last character of the box before
+    /// it (a period, a comma, a word's own hyphen).
+    static func rightHang(_ items: [Item], at index: Int) -> Double {
+        if case .hyphen = items[index].content { return items[index].rightHang }
+        var i = index - 1
+        while i >= 0, items[i].kind == .penalty { i -= 1 }
+        return i >= 0 && items[i].kind == .box ? items[i].rightHang : 0
+    }
+
+    /// The first box at or after `index`, up to a forced break.
+    private static func firstBox(from index: Int, _ items: [Item]) -> Int? {
+        var i = index
+        while i < items.count {
+            if items[i].kind == .box { return i }
+            if items[i].kind == .penalty && items[i].penalty <= -Item.infinity { return nil }
+            i += 1
+        }
+        return nil
+    }
+
     /// The adjustment ratio of a line from totals `from` to a break at `index`.
     static func ratio(natural: Double, stretch: Double, shrink: Double, measure: Double) -> Double {
         if natural < measure {
@@ -131,13 +158,15 @@ enum LineBreaker {
     static func totalFit(_ items: [Item], _ p: Parameters) -> Result? {
         let sums = prefixSums(items)
         var nodes = [Node(position: -1, line: 0, fitness: 1, hyphenRun: 0, flagged: false,
-                          totals: totalsAfter(-1, items, sums), demerits: 0, previous: nil, overfull: false)]
+                          totals: totalsAfter(-1, items, sums), demerits: 0, previous: nil, overfull: false,
+                          leftHang: leftHang(items, firstBox: firstBox(from: 0, items)))]
         var active = [0]
 
         for b in items.indices where isLegalBreak(items, b) {
             let item = items[b]
             let forced = item.kind == .penalty && item.penalty <= -Item.infinity
             let breakWidth = item.kind == .penalty ? item.width : 0
+            let hangRight = rightHang(items, at: b)
             // The best new node per (fitness, hyphen run).
             var best: [Int: (demerits: Double, from: Int, r: Double, overfull: Bool)] = [:]
             var stillActive: [Int] = []
@@ -148,12 +177,13 @@ enum LineBreaker {
                 let natural = sums[b].width - node.totals.width + breakWidth
                 let stretch = sums[b].stretch - node.totals.stretch
                 let shrink = sums[b].shrink - node.totals.shrink
-                var r = ratio(natural: natural, stretch: stretch, shrink: shrink, measure: p.measure)
+                let measure = p.measure + node.leftHang + hangRight
+                var r = ratio(natural: natural, stretch: stretch, shrink: shrink, measure: measure)
                 // A piece of a long address, or of a word cut where nothing else fits, ending
                 // inside it with no word space on its line, cannot be justified whatever the
                 // breaks: it is set flush left and counted as loose, not as an impossible line
                 // that fails the whole pass.
-                if item.isInsideToken && natural <= p.measure && sums[b].glueStretch - node.totals.glueStretch <= 0 {
+                if item.isInsideToken && natural <= measure && sums[b].glueStretch - node.totals.glueStretch <= 0 {
                     r = min(r, 1)
                 }
 
@@ -172,8 +202,8 @@ enum LineBreaker {
                 // Emergency stretch (TeX's \emergencystretch) lets a line pass the tolerance as if
                 // every line had that much more stretch; its demerits stay those of the line as it
                 // will be set, so the pass still prefers a hyphen to a river.
-                let judged = p.emergencyStretch > 0 && natural < p.measure
-                    ? badness(ratio(natural: natural, stretch: stretch + p.emergencyStretch, shrink: shrink, measure: p.measure))
+                let judged = p.emergencyStretch > 0 && natural < measure
+                    ? badness(ratio(natural: natural, stretch: stretch + p.emergencyStretch, shrink: shrink, measure: measure))
                     : bad
                 guard judged <= p.tolerance || p.isFinalPass else { continue }
 
@@ -211,7 +241,8 @@ enum LineBreaker {
                 let from = nodes[candidate.from]
                 nodes.append(Node(position: b, line: from.line + 1, fitness: key / 8, hyphenRun: key % 8,
                                   flagged: item.flagged, totals: totalsAfter(b, items, sums),
-                                  demerits: candidate.demerits, previous: candidate.from, overfull: candidate.overfull))
+                                  demerits: candidate.demerits, previous: candidate.from, overfull: candidate.overfull,
+                                  leftHang: leftHang(items, firstBox: firstBox(from: b + 1, items))))
                 active.append(nodes.count - 1)
             }
             if active.isEmpty { return nil }
@@ -238,6 +269,7 @@ enum LineBreaker {
         var breaks: [Int] = []
         var overfull: [Int] = []
         var start = totalsAfter(-1, items, sums)
+        var startHang = leftHang(items, firstBox: firstBox(from: 0, items))
         var lastFit: Int?
         var b = 0
         while b < items.count {
@@ -245,12 +277,13 @@ enum LineBreaker {
             let item = items[b]
             let natural = sums[b].width - start.width + (item.kind == .penalty ? item.width : 0)
             let shrink = sums[b].shrink - start.shrink
-            let fits = natural - shrink <= measure + 1e-9
+            let fits = natural - shrink <= measure + startHang + rightHang(items, at: b) + 1e-9
             let forced = item.kind == .penalty && item.penalty <= -Item.infinity
             if fits {
                 if forced {
                     breaks.append(b)
                     start = totalsAfter(b, items, sums)
+                    startHang = leftHang(items, firstBox: firstBox(from: b + 1, items))
                     lastFit = nil
                 } else {
                     lastFit = b
@@ -259,6 +292,7 @@ enum LineBreaker {
             } else if let fit = lastFit {
                 breaks.append(fit)
                 start = totalsAfter(fit, items, sums)
+                startHang = leftHang(items, firstBox: firstBox(from: fit + 1, items))
                 lastFit = nil
                 b = fit + 1
             } else {
@@ -266,6 +300,7 @@ enum LineBreaker {
                 overfull.append(breaks.count)
                 breaks.append(b)
                 start = totalsAfter(b, items, sums)
+                startHang = leftHang(items, firstBox: firstBox(from: b + 1, items))
                 b += 1
             }
         }

@@ -51,7 +51,8 @@ public final class Typesetter {
         func build(hyphenate: Bool) throws(FontError) -> ItemBuilder {
             var builder = ItemBuilder(shaper: shaper, hyphenation: hyphenation, breakCache: breakCache, settings: ItemSettings(
                 measure: measure, justified: format.alignment == .justified, hyphenate: hyphenate && format.hyphenate,
-                firstLineIndent: format.firstLineIndent, language: language))
+                firstLineIndent: format.firstLineIndent, language: language,
+                hangingPunctuation: format.hangingPunctuation))
             try builder.build(runs)
             return builder
         }

@@ -1,4 +1,5 @@
 import Foundation
+import IssueAssembly
 import IssueModel
 import Typesetting
 import XCTest
@@ -212,5 +213,29 @@ final class ParagraphTests: XCTestCase {
         // they are made from capitals set smaller; the text stays as written.
         XCTAssertEqual(run(containing: "MILLBROOK")?.size ?? 0, 9.5 * 0.8, accuracy: 0.001)
         XCTAssertEqual(set.lines[0].text, "MILLBROOK, NY — A quiet and bold day; see the minutes and issue check1.")
+    }
+}
+
+final class CoverageTests: XCTestCase {
+    func testCharactersNoFontHasAreWarningsNamingTheArticleAndLine() throws {
+        let typesetter = try Bundled.typesetter()
+        var article = Article(slug: "01-x", file: "articles/01-x.md", title: "Nguyễn Thị Lan ☃", language: "en")
+        article.body = [
+            Block(.paragraph([.text("Plain text.")]), at: SourceLocation(file: "articles/01-x.md", line: 5)),
+            Block(.paragraph([.text("A hieroglyph 𓀀 twice 𓀀.")]), at: SourceLocation(file: "articles/01-x.md", line: 7)),
+        ]
+        let warnings = try typesetter.coverageWarnings(for: article, family: "PT Serif")
+        XCTAssertEqual(warnings.map(\.description), [
+            "articles/01-x.md:7:1: warning: no bundled font has '𓀀' (U+13000); it prints as an empty box\n"
+                + "    hint: replace it, or add a font that has it to fonts/",
+        ])
+    }
+
+    func testTheSampleIssueNeedsNoGlyphTheFontsLack() throws {
+        let typesetter = try Bundled.typesetter()
+        let issue = try XCTUnwrap(IssueAssembler.assemble(weekFolder: Bundled.packageRoot.appendingPathComponent("issues/2026-12-03").path).issue)
+        for article in issue.articles {
+            XCTAssertEqual(try typesetter.coverageWarnings(for: article, family: "PT Serif"), [], article.slug)
+        }
     }
 }
