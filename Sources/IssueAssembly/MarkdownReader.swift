@@ -104,9 +104,7 @@ struct MarkdownConverter {
 
     private mutating func convertBlockContent(_ node: CMarkNode, parentLocation: SourceLocation) -> [Block] {
         let loc = location(of: node, or: parentLocation)
-        if depth >= Self.maximumDepth {
-            warn("Markdown nested more than \(Self.maximumDepth) levels deep; the inner levels are set as plain text", at: loc)
-            let text = plainText(of: node)
+        if let text = flattenedIfTooDeep(node, at: loc) {
             return text.isEmpty ? [] : [Block(.paragraph([.text(text)]), at: loc)]
         }
         depth += 1
@@ -211,9 +209,7 @@ struct MarkdownConverter {
 
     private mutating func convertInline(_ node: CMarkNode, parentLocation: SourceLocation) -> [Inline] {
         let loc = location(of: node, or: parentLocation)
-        if depth >= Self.maximumDepth {
-            warn("Markdown nested more than \(Self.maximumDepth) levels deep; the inner levels are set as plain text", at: loc)
-            let text = plainText(of: node)
+        if let text = flattenedIfTooDeep(node, at: loc) {
             return text.isEmpty ? [] : [.text(text)]
         }
         depth += 1
@@ -300,6 +296,13 @@ struct MarkdownConverter {
     }
 
     // MARK: Text of nodes cmark keeps elsewhere
+
+    /// At the nesting limit, the node's text (with a warning) instead of its structure.
+    private mutating func flattenedIfTooDeep(_ node: CMarkNode, at loc: SourceLocation) -> String? {
+        guard depth >= Self.maximumDepth else { return nil }
+        warn("Markdown nested more than \(Self.maximumDepth) levels deep; the inner levels are set as plain text", at: loc)
+        return plainText(of: node)
+    }
 
     /// All the literal text under a node, for elements set as plain text.
     private func plainText(of node: CMarkNode) -> String {
