@@ -70,6 +70,14 @@ public struct SetParagraph: @unchecked Sendable {
     public var missingCharacters: [Character]
     /// The text of overfull lines (only a single glyph wider than the column makes one).
     public var overfullLines: [String] { lines.filter(\.isOverfull).map(\.text) }
-    /// Which pass set it: 1 without hyphenation, 2 with, 3 with emergency stretch; 0 first fit.
+    /// Which pass set it: 1 without hyphenation, 2 with, 3 with emergency stretch, 4 as loose
+    /// as needed; 0 first fit.
     public var pass: Int
+    public var spaceBefore: Double
+    public var spaceAfter: Double
+
+    /// The depth the paragraph takes with lines `leading` apart, its spaces included.
+    public func height(leading: Double) -> Double {
+        spaceBefore + Double(lines.count) * leading + spaceAfter
+    }
 }

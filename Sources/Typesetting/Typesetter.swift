@@ -12,14 +12,21 @@ public struct ParagraphFormat: Hashable, Sendable {
     /// quotes into the right one, so the edge of the text looks straight.
     public var hangingPunctuation: Bool
     public var algorithm: Algorithm
+    /// White above and below the paragraph, in points: carried to the set paragraph for the
+    /// page to place it.
+    public var spaceBefore: Double
+    public var spaceAfter: Double
 
     public init(alignment: Alignment = .justified, firstLineIndent: Double = 0, hyphenate: Bool = true,
-                hangingPunctuation: Bool = false, algorithm: Algorithm = .totalFit) {
+                hangingPunctuation: Bool = false, algorithm: Algorithm = .totalFit,
+                spaceBefore: Double = 0, spaceAfter: Double = 0) {
         self.alignment = alignment
         self.firstLineIndent = firstLineIndent
         self.hyphenate = hyphenate
         self.hangingPunctuation = hangingPunctuation
         self.algorithm = algorithm
+        self.spaceBefore = spaceBefore
+        self.spaceAfter = spaceAfter
     }
 }
 
@@ -47,7 +54,7 @@ public final class Typesetter {
     /// Sets `runs` into lines `measure` points wide.
     public func set(_ runs: [TextRun], language: String, measure: Double,
                     format: ParagraphFormat = ParagraphFormat()) throws(FontError) -> SetParagraph {
-        guard let firstStyle = runs.first?.style else { return SetParagraph(lines: [], missingCharacters: [], pass: 0) }
+        guard let firstStyle = runs.first?.style else { return SetParagraph(lines: [], missingCharacters: [], pass: 0, spaceBefore: format.spaceBefore, spaceAfter: format.spaceAfter) }
         func build(hyphenate: Bool) throws(FontError) -> ItemBuilder {
             var builder = ItemBuilder(shaper: shaper, hyphenation: hyphenation, breakCache: breakCache, settings: ItemSettings(
                 measure: measure, justified: format.alignment == .justified, hyphenate: hyphenate && format.hyphenate,
@@ -90,10 +97,12 @@ public final class Typesetter {
             result = found ?? LineBreaker.firstFit(builder.items, measure: measure)
         }
         guard builder.items.contains(where: { $0.kind == .box }) else {
-            return SetParagraph(lines: [], missingCharacters: builder.missing, pass: pass)
+            return SetParagraph(lines: [], missingCharacters: builder.missing, pass: pass,
+                                spaceBefore: format.spaceBefore, spaceAfter: format.spaceAfter)
         }
         let lines = LineAssembler(items: builder.items, pieces: builder.pieces, measure: measure, format: format)
             .lines(breaks: result.breaks, overfull: Set(result.overfull))
-        return SetParagraph(lines: lines, missingCharacters: builder.missing, pass: pass)
+        return SetParagraph(lines: lines, missingCharacters: builder.missing, pass: pass,
+                            spaceBefore: format.spaceBefore, spaceAfter: format.spaceAfter)
     }
 }

@@ -177,6 +177,8 @@ final class ParagraphTests: XCTestCase {
         let indented = try set(text, measure: 150, format: ParagraphFormat(firstLineIndent: 12))
         XCTAssertEqual(indented.lines[0].runs[0].x, 12, accuracy: 0.001)
         XCTAssertEqual(indented.lines[1].runs[0].x, 0, accuracy: 0.001)
+        let spaced = try set(text, measure: 150, format: ParagraphFormat(spaceBefore: 6, spaceAfter: 3))
+        XCTAssertEqual(spaced.height(leading: 11.5), 6 + Double(spaced.lines.count) * 11.5 + 3, accuracy: 1e-9)
         let justified = try set(text, measure: 150)
         XCTAssertEqual(justified.lines[0].width, 150, accuracy: 0.01)
         XCTAssertLessThan(justified.lines.last!.width, 150)
