@@ -31,6 +31,10 @@ let package = Package(
             "IssueModel", "CCmarkGFM", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Typesetting", dependencies: ["IssueModel", "CHarfBuzz", "CFreeType", "CHyphen"]),
+        .target(name: "PageMakeup", dependencies: ["IssueModel", "Typesetting"]),
+        // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
+        // types those lists hold, and never calls HarfBuzz or FreeType.
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo"]),
         .executableTarget(name: "issue", dependencies: [
             "IssueModel", "IssueAssembly",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),
+        .testTarget(name: "PDFOutputTests", dependencies: ["PDFOutput", "PageMakeup", "Typesetting", "IssueAssembly", "IssueModel"]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )

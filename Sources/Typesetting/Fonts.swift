@@ -134,3 +134,30 @@ public final class FontLibrary {
             .filter { $0 !== primary }
     }
 }
+
+/// A FreeType face of its own for a renderer that draws with FreeType (Cairo's FreeType font
+/// backend), opened from the same file as a `FontFace` and closed when this object goes. A
+/// renderer keeps it alive for as long as it uses the face; the raw pointer is all it sees.
+public final class RenderingFace {
+    private let library: FreeTypeLibrary
+    private let face: FT_Face
+
+    /// The `FT_Face`, for handing to the renderer's FreeType entry point.
+    public var freeTypeFace: UnsafeMutableRawPointer { UnsafeMutableRawPointer(face) }
+
+    init(path: String) throws(FontError) {
+        library = try FreeTypeLibrary()
+        var opened: FT_Face?
+        guard FT_New_Face(library.handle, path, 0, &opened) == 0, let opened else { throw .unreadable(path: path) }
+        face = opened
+    }
+
+    deinit { FT_Done_Face(face) }
+}
+
+extension FontFace {
+    /// A separate FreeType face of this font's file, owned by the caller.
+    public func openForRendering() throws(FontError) -> RenderingFace {
+        try RenderingFace(path: path)
+    }
+}

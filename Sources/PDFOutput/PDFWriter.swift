@@ -1,0 +1,194 @@
+import CCairo
+import Foundation
+import PageMakeup
+import Typesetting
+
+public enum PDFOutputError: Error, CustomStringConvertible, Equatable {
+    case font(String)
+    case cairo(String)
+    case write(String)
+
+    public var description: String {
+        switch self {
+        case .font(let s): return "font: \(s)"
+        case .cairo(let s): return "Cairo: \(s)"
+        case .write(let s): return "cannot write \(s)"
+        }
+    }
+}
+
+/// Draws display lists with Cairo: a PDF with its fonts embedded and subset, every word
+/// extractable (glyphs drawn with their text and clusters), links, an outline and fixed
+/// metadata; or PNG previews of the pages.
+public enum PDFWriter {
+    /// Writes the PDF through a temporary file beside `path`, renamed into place only when
+    /// complete: a failed build never leaves half a PDF.
+    public static func writePDF(_ document: DisplayDocument, to path: String) throws(PDFOutputError) {
+        let temporary = temporaryPath(for: path)
+        do {
+            try render(document, to: temporary)
+            try replace(path, with: temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    private static func render(_ document: DisplayDocument, to path: String) throws(PDFOutputError) {
+        guard let first = document.pages.first else { throw .cairo("a document without pages") }
+        guard let surface = cairo_pdf_surface_create(path, first.width, first.height),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            throw .write(path)
+        }
+        defer { cairo_surface_destroy(surface) }
+        cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+        setMetadata(document.metadata, on: surface)
+
+        let fonts = CairoFonts()
+        guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
+        defer { cairo_destroy(cr) }
+        // The pages sit in one "Document" structure element. Besides making a tagged PDF, this
+        // works around Cairo 1.16, which otherwise leaves the structure tree root it reserves
+        // for link annotations unwritten and the file damaged (qpdf: "object 3 0 not found").
+        cairo_tag_begin(cr, "Document", "")
+        for (index, page) in document.pages.enumerated() {
+            if index > 0 { cairo_pdf_surface_set_size(surface, page.width, page.height) }
+            try draw(page, on: cr, fonts: fonts)
+            if index == document.pages.count - 1 { cairo_tag_end(cr, "Document") }
+            cairo_show_page(cr)
+        }
+        for entry in document.outline where document.pages.indices.contains(entry.page) {
+            let target = "page=\(entry.page + 1) pos=[0 \(format(entry.y))]"
+            _ = cairo_pdf_surface_add_outline(surface, 0, entry.title, target, cairo_pdf_outline_flags_t(0))
+        }
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(String(cString: cairo_status_to_string(status))) }
+    }
+
+    /// Writes one PNG per page, `<basename>-<n>.png` (n from 1), at `resolution` pixels per inch.
+    @discardableResult
+    public static func writePNGs(_ document: DisplayDocument, to folder: String, basename: String,
+                                 resolution: Double = 60) throws(PDFOutputError) -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .write(folder)
+        }
+        let fonts = CairoFonts()
+        var written: [String] = []
+        let scale = resolution / 72
+        for (index, page) in document.pages.enumerated() {
+            let width = Int32((page.width * scale).rounded(.up)), height = Int32((page.height * scale).rounded(.up))
+            guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
+                  cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw .cairo("cannot make a \(width)×\(height) image") }
+            defer { cairo_surface_destroy(surface) }
+            guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
+            defer { cairo_destroy(cr) }
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_paint(cr)
+            cairo_scale(cr, scale, scale)
+            try draw(page, on: cr, fonts: fonts)
+            cairo_surface_flush(surface)
+            let path = (folder as NSString).appendingPathComponent("\(basename)-\(index + 1).png")
+            let temporary = temporaryPath(for: path)
+            guard cairo_surface_write_to_png(surface, temporary) == CAIRO_STATUS_SUCCESS else {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw .write(path)
+            }
+            try replace(path, with: temporary)
+            written.append(path)
+        }
+        return written
+    }
+
+    // MARK: Drawing
+
+    private static func draw(_ page: DisplayPage, on cr: OpaquePointer, fonts: CairoFonts) throws(PDFOutputError) {
+        for item in page.items {
+            switch item {
+            case .glyphs(let run, let origin):
+                try drawGlyphs(run, origin: origin, on: cr, fonts: fonts)
+            case .rule(let from, let to, let width, let gray):
+                cairo_set_source_rgb(cr, gray.level, gray.level, gray.level)
+                cairo_set_line_width(cr, width)
+                cairo_move_to(cr, from.x, from.y)
+                cairo_line_to(cr, to.x, to.y)
+                cairo_stroke(cr)
+            case .fill(let rect, let gray):
+                cairo_set_source_rgb(cr, gray.level, gray.level, gray.level)
+                cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+                cairo_fill(cr)
+            case .link(let rect, let url):
+                let attributes = "rect=[\(format(rect.x)) \(format(rect.y)) \(format(rect.width)) \(format(rect.height))] uri='\(escape(url))'"
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes)
+                cairo_tag_end(cr, CAIRO_TAG_LINK)
+            }
+        }
+    }
+
+    /// Glyphs with their text: `cairo_show_text_glyphs` writes the clusters into the PDF's
+    /// text mapping, so an `fi` ligature extracts as "fi" and every word comes back.
+    private static func drawGlyphs(_ run: GlyphRun, origin: Point, on cr: OpaquePointer, fonts: CairoFonts) throws(PDFOutputError) {
+        guard !run.glyphs.isEmpty else { return }
+        cairo_set_font_face(cr, try fonts.face(for: run.face))
+        cairo_set_font_size(cr, run.size)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        var glyphs = run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: origin.x + $0.x, y: origin.y - $0.y) }
+        var clusters = run.clusters.map { cairo_text_cluster_t(num_bytes: Int32($0.byteCount), num_glyphs: Int32($0.glyphCount)) }
+        let text = Array(run.text.utf8)
+        let mapped = run.clusters.reduce(0) { $0 + $1.byteCount } == text.count
+            && run.clusters.reduce(0) { $0 + $1.glyphCount } == glyphs.count
+        if mapped {
+            text.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    cairo_show_text_glyphs(cr, chars.baseAddress, Int32(chars.count), &glyphs, Int32(glyphs.count),
+                                           &clusters, Int32(clusters.count), cairo_text_cluster_flags_t(0))
+                }
+            }
+        } else {
+            // A run whose clusters do not add up is a typesetting bug; still draw the glyphs.
+            assertionFailure("clusters of '\(run.text)' do not cover its text and glyphs")
+            cairo_show_glyphs(cr, &glyphs, Int32(glyphs.count))
+        }
+        if run.struck {
+            let y = origin.y - run.rise - run.size * 0.28
+            cairo_set_line_width(cr, max(0.4, run.size * 0.05))
+            cairo_move_to(cr, origin.x + run.x, y)
+            cairo_line_to(cr, origin.x + run.x + run.width, y)
+            cairo_stroke(cr)
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func setMetadata(_ m: DocumentMetadata, on surface: OpaquePointer) {
+        let fields: [(cairo_pdf_metadata_t, String)] = [
+            (CAIRO_PDF_METADATA_TITLE, m.title), (CAIRO_PDF_METADATA_AUTHOR, m.author),
+            (CAIRO_PDF_METADATA_SUBJECT, m.subject), (CAIRO_PDF_METADATA_KEYWORDS, m.keywords),
+            (CAIRO_PDF_METADATA_CREATOR, m.creator), (CAIRO_PDF_METADATA_CREATE_DATE, m.date),
+            (CAIRO_PDF_METADATA_MOD_DATE, m.date),
+        ]
+        for (key, value) in fields where !value.isEmpty {
+            cairo_pdf_surface_set_metadata(surface, key, value)
+        }
+    }
+
+    /// Numbers in Cairo's attribute strings: plain decimals, never exponents.
+    private static func format(_ x: Double) -> String { String(format: "%.3f", x) }
+
+    /// A string value of a Cairo tag attribute is in single quotes; `'` and `\` are escaped.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+    }
+
+    private static func temporaryPath(for path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return (folder.isEmpty ? "." : folder) + "/.\(name).\(ProcessInfo.processInfo.processIdentifier).tmp"
+    }
+
+    private static func replace(_ path: String, with temporary: String) throws(PDFOutputError) {
+        guard rename(temporary, path) == 0 else { throw .write(path) }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import IssueAssembly
+import IssueModel
+import PageMakeup
+import PDFOutput
+import Typesetting
+import XCTest
+
+/// Real PDFs of the sample issue's text flowed through tabloid columns, read back with the
+/// tools a print shop and a reader use: pdftotext, pdffonts, qpdf, pdfinfo.
+final class PDFWriterTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Built {
+        var document: DisplayDocument
+        var words: [String]
+    }
+
+    /// The first three stories of the sample in a tabloid's five 134.4 pt columns, page after
+    /// page, with their titles as outline entries.
+    func buildDocument() throws -> Built {
+        let issue = try XCTUnwrap(IssueAssembler.assemble(weekFolder: Self.packageRoot.appendingPathComponent("issues/2026-12-03").path).issue)
+        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.packageRoot.appendingPathComponent("fonts").path))
+        let body = TextStyle(family: "PT Serif", size: 9.5)
+        let faces = InlineFaces()
+        var paragraphs: [SetParagraph] = []
+        var outline: [(title: String, paragraph: Int)] = []
+        var words: [String] = []
+        for article in issue.articles.prefix(3) {
+            outline.append((article.title, paragraphs.count))
+            for block in article.body {
+                guard case .paragraph(let inlines) = block.kind else { continue }
+                let runs = faces.runs(for: inlines, base: body)
+                paragraphs.append(try typesetter.set(runs, language: article.language, measure: 134.4,
+                                                     format: ParagraphFormat(firstLineIndent: 9.5)))
+                words += runs.map(\.text).joined().split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            }
+        }
+        let columns = (0..<5).map { Rect(x: 36 + Double($0) * (134.4 + 12), y: 36, width: 134.4, height: 1224 - 72) }
+        let flow = ColumnFlow(columns: columns, leading: 11.5, firstBaselineOffset: 9)
+        var pages: [DisplayPage] = []
+        var entries: [OutlineEntry] = []
+        var remaining = paragraphs[...]
+        var offset = 0
+        while !remaining.isEmpty {
+            let result = flow.flow(Array(remaining))
+            var page = DisplayPage(width: 792, height: 1224)
+            for placed in result.lines { page.items += placed.displayItems }
+            for (title, index) in outline where index >= offset && index < offset + remaining.count {
+                if let first = result.lines.first(where: { $0.line.text == paragraphs[index].lines.first?.text }) {
+                    entries.append(OutlineEntry(title: title, page: pages.count, y: first.origin.y - 12))
+                }
+            }
+            pages.append(page)
+            guard let (p, placedLines) = result.overset else { break }
+            var rest = Array(remaining.dropFirst(p))
+            rest[0].lines.removeFirst(placedLines)
+            offset += p
+            remaining = rest[...]
+        }
+        let metadata = DocumentMetadata(title: "The Millbrook Ledger, No. 412", author: "The Millbrook Ledger",
+                                        subject: "December 3, 2026", creator: "issue", date: "2026-12-03T00:00:00")
+        return Built(document: DisplayDocument(pages: pages, outline: entries, metadata: metadata), words: words)
+    }
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testEveryWordComesBackFromPdftotextAcrossHyphenBreaks() throws {
+        let built = try buildDocument()
+        XCTAssertGreaterThan(built.document.pages.count, 1, "three stories run past one page")
+        let pdf = try temporaryFolder().appendingPathComponent("issue.pdf")
+        try PDFWriter.writePDF(built.document, to: pdf.path)
+        let (status, text) = try run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        XCTAssertEqual(status, 0)
+        // A line that ends in a hyphen joins its word again, across a column or page break too
+        // (pdftotext puts a blank line or a form feed there).
+        let joined = text.replacingOccurrences(of: "-\\s*\n\\s*", with: "-", options: .regularExpression)
+        let extracted = Set(joined.split(whereSeparator: { $0.isWhitespace }).map(String.init))
+        let hyphenJoined = Set(extracted.map { $0.replacingOccurrences(of: "-", with: "") })
+        var missing: [String] = []
+        for word in built.words where !extracted.contains(word) && !hyphenJoined.contains(word.replacingOccurrences(of: "-", with: "")) {
+            missing.append(word)
+        }
+        XCTAssertEqual(missing, [], "words of the articles missing from pdftotext's output")
+        XCTAssertTrue(text.contains("first"), "the fi ligature extracts as its letters")
+    }
+
+    func testFontsAreEmbeddedAndSubsetAndTheFileIsValid() throws {
+        let built = try buildDocument()
+        let pdf = try temporaryFolder().appendingPathComponent("issue.pdf")
+        try PDFWriter.writePDF(built.document, to: pdf.path)
+        let (fontStatus, fonts) = try run("pdffonts", [pdf.path])
+        XCTAssertEqual(fontStatus, 0)
+        let rows = fonts.split(separator: "\n").dropFirst(2)
+        XCTAssertFalse(rows.isEmpty)
+        for row in rows {
+            let columns = row.split(separator: " ")
+            XCTAssertTrue(columns.first?.contains("+PTSerif") == true || columns.first?.contains("+") == true, String(row))
+            // name, type (one or two words), encoding, emb, sub, uni, object, id
+            XCTAssertEqual(columns.suffix(5).prefix(3).map(String.init), ["yes", "yes", "yes"], "embedded, subset, with a ToUnicode map: \(row)")
+        }
+        let (checkStatus, check) = try run("qpdf", ["--check", pdf.path])
+        XCTAssertEqual(checkStatus, 0, check)
+        let (_, info) = try run("pdfinfo", [pdf.path])
+        let lines = info.split(separator: "\n").map { $0.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) + "" } }
+        let fields = Dictionary(lines.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(fields["Title"], "The Millbrook Ledger, No. 412")
+        XCTAssertEqual(fields["Author"], "The Millbrook Ledger")
+        XCTAssertTrue(fields["Page size"]?.hasPrefix("792 x 1224 pts") == true, info)
+        XCTAssertTrue(fields["CreationDate"]?.contains("2026") == true, info)
+    }
+
+    func testTwoBuildsAreByteIdentical() throws {
+        let folder = try temporaryFolder()
+        let a = folder.appendingPathComponent("a.pdf"), b = folder.appendingPathComponent("b.pdf")
+        try PDFWriter.writePDF(try buildDocument().document, to: a.path)
+        try PDFWriter.writePDF(try buildDocument().document, to: b.path)
+        XCTAssertEqual(try Data(contentsOf: a), try Data(contentsOf: b))
+    }
+
+    func testLinksAndOutlineAreInTheFile() throws {
+        let built = try buildDocument()
+        XCTAssertEqual(built.document.outline.count, 3)
+        let pdf = try temporaryFolder().appendingPathComponent("issue.pdf")
+        try PDFWriter.writePDF(built.document, to: pdf.path)
+        let (_, dump) = try run("qpdf", ["--qdf", "--object-streams=disable", pdf.path, "-"])
+        XCTAssertTrue(dump.contains("/URI (https://millbrook.example.org/minutes)"), "the lead's link is an annotation")
+        XCTAssertTrue(dump.contains("/Outlines"))
+        let titles = built.document.outline.map(\.title)
+        // Each title, as a literal string or (with non-ASCII characters) as UTF-16 in hex.
+        for title in titles {
+            let hex = "<feff" + title.utf16.map { String(format: "%04x", $0) }.joined() + ">"
+            XCTAssertTrue(dump.contains("/Title (\(title))") || dump.contains("/Title \(hex)"), title)
+        }
+    }
+
+    func testNoGlyphLeavesItsColumn() throws {
+        let built = try buildDocument()
+        for page in built.document.pages {
+            for item in page.items {
+                guard case .glyphs(let run, let origin) = item else { continue }
+                let column = Int(((origin.x - 36) / (134.4 + 12)).rounded())
+                let left = 36 + Double(column) * (134.4 + 12)
+                for glyph in run.glyphs {
+                    XCTAssertGreaterThanOrEqual(origin.x + glyph.x, left - 0.01)
+                    XCTAssertLessThanOrEqual(origin.x + glyph.x, left + 134.4 + 0.01)
+                }
+                XCTAssertLessThanOrEqual(origin.x + run.x + run.width, left + 134.4 + 0.5, run.text)
+            }
+        }
+    }
+
+    func testPNGPreviewsAtTheChosenResolution() throws {
+        var built = try buildDocument()
+        built.document.pages = Array(built.document.pages.prefix(1))
+        let folder = try temporaryFolder()
+        let files = try PDFWriter.writePNGs(built.document, to: folder.path, basename: "page", resolution: 30)
+        XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent }, ["page-1.png"])
+        let data = try Data(contentsOf: URL(fileURLWithPath: files[0]))
+        XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(width, 330)   // 792 pt at 30 dpi
+        XCTAssertEqual(height, 510)  // 1224 pt
+    }
+}
+
+/// Column flow on the baseline grid, with widows and orphans kept out.
+final class ColumnFlowTests: XCTestCase {
+    func paragraph(lines: Int, typesetter: Typesetter) throws -> SetParagraph {
+        var p = try typesetter.set([TextRun("word", style: TextStyle(family: "PT Serif", size: 9.5))], language: "en", measure: 100)
+        p.lines = Array(repeating: p.lines[0], count: lines)
+        return p
+    }
+
+    func testBaselinesSitOnTheGridAndParagraphsNeverLeaveOneLineAlone() throws {
+        let typesetter = Typesetter(fonts: try FontLibrary(folder: PDFWriterTests.packageRoot.appendingPathComponent("fonts").path))
+        // Two columns of 10 lines each (first baseline 9 pt down, 11.5 pt apart).
+        let columns = [Rect(x: 0, y: 0, width: 100, height: 9 + 9 * 11.5), Rect(x: 110, y: 0, width: 100, height: 9 + 9 * 11.5)]
+        let flow = ColumnFlow(columns: columns, leading: 11.5, firstBaselineOffset: 9)
+        XCTAssertEqual(flow.capacity(of: columns[0]), 10)
+        // 9 lines, then a 3-line paragraph: one line would be an orphan, so all 3 go over.
+        var result = flow.flow([try paragraph(lines: 9, typesetter: typesetter), try paragraph(lines: 3, typesetter: typesetter)])
+        XCTAssertEqual(result.linesPerColumn, [9, 3])
+        // 7 lines, then a 4-line paragraph: 3 fit, but that leaves a widow; 2 and 2 it is.
+        result = flow.flow([try paragraph(lines: 7, typesetter: typesetter), try paragraph(lines: 4, typesetter: typesetter)])
+        XCTAssertEqual(result.linesPerColumn, [9, 2])
+        for placed in result.lines {
+            let slot = (placed.origin.y - 9) / 11.5
+            XCTAssertEqual(slot, slot.rounded(), accuracy: 1e-9, "baseline off the grid")
+        }
+        // More than both columns hold: the rest is overset, with how much of it was placed.
+        result = flow.flow([try paragraph(lines: 25, typesetter: typesetter)])
+        XCTAssertEqual(result.overset?.paragraph, 0)
+        XCTAssertEqual(result.overset?.linesPlaced, 20)
+    }
+}
