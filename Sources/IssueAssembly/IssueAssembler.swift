@@ -22,8 +22,11 @@ public enum IssueAssembler {
     /// - Parameters:
     ///   - weekFolder: the week's folder, absolute or relative to the working folder.
     ///   - workingFolder: paths in diagnostics are shown relative to it.
+    ///   - layoutFolders: where to look for the issue's layout after the publication's own
+    ///     `layouts/` (the layouts the tool comes with).
     public static func assemble(weekFolder: String,
-                                workingFolder: String = FileManager.default.currentDirectoryPath) -> Assembly {
+                                workingFolder: String = FileManager.default.currentDirectoryPath,
+                                layoutFolders: [String] = []) -> Assembly {
         var diagnostics: [Diagnostic] = []
         let paths = IssuePaths(week: weekFolder, workingFolder: workingFolder)
         let week = paths.week
@@ -57,11 +60,21 @@ public enum IssueAssembler {
         articles = runningOrder(articles, order: issueFile?.order, into: &diagnostics)
         warnAboutSharedLead(articles, into: &diagnostics)
 
+        var layout: Layout?
+        if let issueFile, !diagnostics.contains(where: { $0.isError && $0.location == issueFile.layoutLocation }) {
+            let read = LayoutReader.read(name: issueFile.layout, folders: [LayoutReader.folder(forWeek: week)] + layoutFolders,
+                                         workingFolder: workingFolder,
+                                         at: issueFile.layoutLocation ?? SourceLocation(file: paths.display(issuePath)))
+            layout = read.layout
+            diagnostics += read.diagnostics
+        }
+
         var issue: Issue?
         if let publication, let issueFile, let number = issueFile.number, let date = issueFile.date {
             issue = Issue(publication: publication, folder: week, number: number, volume: issueFile.volume, date: date,
                           layout: issueFile.layout, subject: issueFile.subject, preheader: issueFile.preheader,
                           articles: articles)
+            issue?.pageLayout = layout
         }
         return Assembly(issue: issue, articles: articles, diagnostics: diagnostics)
     }

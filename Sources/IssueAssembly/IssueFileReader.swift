@@ -7,6 +7,7 @@ struct IssueFile {
     var volume: Int?
     var date: IssueDate?
     var layout: String
+    var layoutLocation: SourceLocation?
     var subject: String?
     var preheader: String?
     /// Entries of `order:`, as written, with their places.
@@ -38,6 +39,7 @@ struct IssueFile {
             fields.report(.warning("'date' is \(date) but the folder is named \(folderDate)", at: fields.location(ofValue: "date")))
         }
         if let layout = fields.text("layout") {
+            file.layoutLocation = fields.location(ofValue: "layout")
             if FieldChecks.isPlainName(layout) {
                 file.layout = layout
             } else {

@@ -128,6 +128,11 @@ struct YAMLFields {
 
     func has(_ key: String) -> Bool { entries.contains { $0.key == key } && !isNull(key) }
 
+    /// Whether the value of `key` is a mapping (rather than a single value).
+    func isMapping(_ key: String) -> Bool {
+        if case .mapping? = entry(key)?.value { return true } else { return false }
+    }
+
     private func entry(_ key: String) -> (key: String, keyMark: Mark?, value: Node)? {
         entries.first { $0.key == key }
     }
@@ -194,6 +199,85 @@ struct YAMLFields {
         }
         return n
     }
+
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`).
+    mutating func bool(_ key: String) -> Bool? {
+        read.insert(key)
+        guard let e = entry(key) else { return nil }
+        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
+            if case .scalar = e.value { return nil }
+            report(.error("'\(key)' must be true or false", at: location(of: e.value.mark)))
+            return nil
+        }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            report(.error("'\(key)' must be true or false, not '\(Self.clip(s.string))'", at: location(of: s.mark)))
+            return nil
+        }
+    }
+
+    /// A number within `range`.
+    mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
+        read.insert(key)
+        guard let e = entry(key) else { return nil }
+        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
+            if case .scalar = e.value { return nil }
+            report(.error("'\(key)' must be a number", at: location(of: e.value.mark)))
+            return nil
+        }
+        guard let n = Double(s.string.trimmingCharacters(in: .whitespaces)), n.isFinite else {
+            report(.error("'\(key)' must be a number, not '\(Self.clip(s.string))'", at: location(of: s.mark)))
+            return nil
+        }
+        guard range.contains(n) else {
+            report(.error("'\(key)' must be from \(range.lowerBound) to \(range.upperBound), not \(n)", at: location(of: s.mark)))
+            return nil
+        }
+        return n
+    }
+
+    /// A length: a number of points, or a number with a unit: `pt`, `in`, `mm`, `cm`, `pc`
+    /// (picas); returned in points, within `range` (points).
+    mutating func length(_ key: String, in range: ClosedRange<Double>) -> Double? {
+        read.insert(key)
+        guard let e = entry(key) else { return nil }
+        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
+            if case .scalar = e.value { return nil }
+            report(.error("'\(key)' must be a length like 12pt or 0.5in", at: location(of: e.value.mark)))
+            return nil
+        }
+        guard let points = Self.points(s.string) else {
+            report(.error("'\(key)' must be a length like 12pt, 0.5in, 10mm or 1pc, not '\(Self.clip(s.string))'",
+                          at: location(of: s.mark)))
+            return nil
+        }
+        guard range.contains(points) else {
+            report(.error("'\(key)' is \(Self.format(points)) pt; it must be from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)) pt",
+                          at: location(of: s.mark)))
+            return nil
+        }
+        return points
+    }
+
+    static func points(_ written: String) -> Double? {
+        let text = written.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("pt", 1), ("in", 72), ("mm", 72 / 25.4), ("cm", 72 / 2.54), ("pc", 12)]
+        for (unit, factor) in units where text.hasSuffix(unit) {
+            guard let n = Double(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
+            return n * factor
+        }
+        guard let n = Double(text), n.isFinite else { return nil }
+        return n
+    }
+
+    static func format(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
+    }
+
+    /// Keys of a nested mapping, each with its value as a nested reader when it is a mapping.
+    var entryKeys: [(key: String, location: SourceLocation)] { entries.map { ($0.key, location(of: $0.keyMark)) } }
 
     /// A calendar date written `YYYY-MM-DD`.
     mutating func date(_ key: String) -> IssueDate? {

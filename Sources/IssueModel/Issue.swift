@@ -8,6 +8,8 @@ public struct Issue: Hashable, Sendable {
     public var date: IssueDate
     /// The name of a layout under `layouts/` (`tabloid`, `letter`, `a4`).
     public var layout: String
+    /// That layout, read from `layouts/<layout>.yaml`; nil when it could not be read.
+    public var pageLayout: Layout?
     /// The email's subject; renderers make one from the lead story when absent.
     public var subject: String?
     /// The email's preview text; renderers take the lead story's first sentence when absent.

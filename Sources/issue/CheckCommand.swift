@@ -30,7 +30,7 @@ struct CheckCommand: ParsableCommand {
             print(error, to: &stderr)
             throw ExitCode(1)
         }
-        let assembly = IssueAssembler.assemble(weekFolder: folder)
+        let assembly = IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders)
         for diagnostic in assembly.diagnostics.sortedForPrinting() {
             print(diagnostic, to: &stderr)
         }

@@ -15,7 +15,8 @@ final class DiagnosticsTests: XCTestCase {
     /// Tests/Fixtures/broken: every article has exactly one problem.
     func testEachBrokenArticleGetsOnePreciseDiagnostic() throws {
         let week = FixturePaths.fixture("broken/issues/2026-12-03")
-        let assembly = IssueAssembler.assemble(weekFolder: week.path, workingFolder: week.path)
+        let assembly = IssueAssembler.assemble(weekFolder: week.path, workingFolder: week.path,
+                                               layoutFolders: [FixturePaths.packageRoot.appendingPathComponent("layouts").path])
         let expected: [String: Expected] = [
             "01-yaml-syntax.md": Expected(severity: .error, line: 3, column: 24, message: "invalid YAML: found unexpected end of stream"),
             "02-no-title.md": Expected(severity: .error, line: 1, column: 1, message: "front matter has no 'title'"),

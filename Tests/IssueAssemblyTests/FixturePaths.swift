@@ -20,13 +20,16 @@ struct ScratchIssue {
     var issues: URL { root.appendingPathComponent("issues") }
     var week: URL { issues.appendingPathComponent("2026-12-03") }
 
-    /// A valid publication, a valid issue.yaml and the given article files.
+    /// A valid publication (with a copy of the package's layouts), a valid issue.yaml and the
+    /// given article files.
     init(articles: [String: String] = ["01-story.md": "---\ntitle: A story\n---\nSome text.\n"],
          publication: String = "name: Scratch Weekly\nlanguage: en\n",
          issueYAML: String = "number: 7\nvolume: 2\ndate: 2026-12-03\nlayout: tabloid\n") throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("issue-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: week.appendingPathComponent("articles"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: week.appendingPathComponent("images"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixturePaths.packageRoot.appendingPathComponent("layouts"),
+                                         to: root.appendingPathComponent("layouts"))
         try write("issues/publication.yaml", publication)
         try write("issues/2026-12-03/issue.yaml", issueYAML)
         for (name, text) in articles { try write("issues/2026-12-03/articles/\(name)", text) }
