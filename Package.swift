@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // libhyphen ships no .pc file: its module map links it by name.
         .systemLibrary(name: "CHyphen", providers: [.apt(["libhyphen-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         .target(name: "IssueModel"),
         .target(name: "IssueAssembly", dependencies: [
@@ -33,10 +34,11 @@ let package = Package(
         .target(name: "Typesetting", dependencies: ["IssueModel", "CHarfBuzz", "CFreeType", "CHyphen"]),
         .target(name: "PageMakeup", dependencies: ["IssueModel", "Typesetting"]),
         // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
-        // types those lists hold, and never calls HarfBuzz or FreeType.
-        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo"]),
+        // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
+        // JPEGs for previews; the PDF gets the JPEG's own bytes.
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo", "CTurboJPEG"]),
         .executableTarget(name: "issue", dependencies: [
-            "IssueModel", "IssueAssembly",
+            "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -7,7 +7,7 @@ import IssueModel
 /// folder and must stay inside it: resolved with `..` and symbolic links followed, it has to land
 /// in the folder, or it is an error. Paths shown in messages are relative to the working folder
 /// when the file is inside it, as a compiler shows them.
-struct IssuePaths {
+public struct IssuePaths {
     /// The week's folder, absolute, symbolic links resolved.
     let week: String
     /// The working folder messages are relative to.
@@ -24,6 +24,9 @@ struct IssuePaths {
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
     }
+
+    /// The last component of a folder's path, symbolic links resolved: a week's name.
+    public static func canonicalName(_ path: String) -> String { (canonical(path) as NSString).lastPathComponent }
 
     static func display(_ absolute: String, from workingFolder: String) -> String {
         let base = workingFolder.hasSuffix("/") ? workingFolder : workingFolder + "/"

@@ -5,12 +5,14 @@ import Typesetting
 
 public enum PDFOutputError: Error, CustomStringConvertible, Equatable {
     case font(String)
+    case image(String, String)
     case cairo(String)
     case write(String)
 
     public var description: String {
         switch self {
         case .font(let s): return "font: \(s)"
+        case .image(let path, let why): return "\(path): \(why)"
         case .cairo(let s): return "Cairo: \(s)"
         case .write(let s): return "cannot write \(s)"
         }
@@ -45,6 +47,7 @@ public enum PDFWriter {
         setMetadata(document.metadata, on: surface)
 
         let fonts = CairoFonts()
+        let images = ImageSurfaces()
         guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
         defer { cairo_destroy(cr) }
         // The pages sit in one "Document" structure element. Besides making a tagged PDF, this
@@ -53,7 +56,7 @@ public enum PDFWriter {
         cairo_tag_begin(cr, "Document", "")
         for (index, page) in document.pages.enumerated() {
             if index > 0 { cairo_pdf_surface_set_size(surface, page.width, page.height) }
-            try draw(page, on: cr, fonts: fonts)
+            try draw(page, on: cr, fonts: fonts, images: images)
             if index == document.pages.count - 1 { cairo_tag_end(cr, "Document") }
             cairo_show_page(cr)
         }
@@ -76,6 +79,7 @@ public enum PDFWriter {
             throw .write(folder)
         }
         let fonts = CairoFonts()
+        let images = ImageSurfaces()
         var written: [String] = []
         let scale = resolution / 72
         for (index, page) in document.pages.enumerated() {
@@ -88,7 +92,7 @@ public enum PDFWriter {
             cairo_set_source_rgb(cr, 1, 1, 1)
             cairo_paint(cr)
             cairo_scale(cr, scale, scale)
-            try draw(page, on: cr, fonts: fonts)
+            try draw(page, on: cr, fonts: fonts, images: images)
             cairo_surface_flush(surface)
             let path = (folder as NSString).appendingPathComponent("\(basename)-\(index + 1).png")
             let temporary = temporaryPath(for: path)
@@ -104,7 +108,7 @@ public enum PDFWriter {
 
     // MARK: Drawing
 
-    private static func draw(_ page: DisplayPage, on cr: OpaquePointer, fonts: CairoFonts) throws(PDFOutputError) {
+    private static func draw(_ page: DisplayPage, on cr: OpaquePointer, fonts: CairoFonts, images: ImageSurfaces) throws(PDFOutputError) {
         for item in page.items {
             switch item {
             case .glyphs(let run, let origin):
@@ -119,6 +123,19 @@ public enum PDFWriter {
                 cairo_set_source_rgb(cr, gray.level, gray.level, gray.level)
                 cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
                 cairo_fill(cr)
+            case .image(let image, let rect):
+                let surface = try images.surface(for: image)
+                let w = Double(cairo_image_surface_get_width(surface)), h = Double(cairo_image_surface_get_height(surface))
+                guard w > 0, h > 0 else { continue }
+                cairo_save(cr)
+                cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+                cairo_clip(cr)
+                cairo_translate(cr, rect.x, rect.y)
+                cairo_scale(cr, rect.width / w, rect.height / h)
+                cairo_set_source_surface(cr, surface, 0, 0)
+                cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
+                cairo_paint(cr)
+                cairo_restore(cr)
             case .link(let rect, let url):
                 let attributes = "rect=[\(format(rect.x)) \(format(rect.y)) \(format(rect.width)) \(format(rect.height))] uri='\(escape(url))'"
                 cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes)

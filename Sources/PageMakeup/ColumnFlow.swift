@@ -44,54 +44,26 @@ public struct ColumnFlow {
     }
 
     public func flow(_ paragraphs: [SetParagraph]) -> Result {
-        var placed: [PlacedLine] = []
-        var used = Array(repeating: 0, count: columns.count)
-        var column = 0
-        func baseline(_ c: Int, _ slot: Int) -> Point {
-            Point(x: columns[c].x, y: columns[c].y + firstBaselineOffset + Double(slot) * leading)
+        let blocks = paragraphs.map { p in
+            FlowBlock(units: p.lines.map { _ in FlowUnit(items: []) },
+                      spaceBefore: Int((p.spaceBefore / leading).rounded(.up)),
+                      spaceAfter: Int((p.spaceAfter / leading).rounded(.up)))
         }
-        for (index, paragraph) in paragraphs.enumerated() {
-            let before = Int((paragraph.spaceBefore / leading).rounded(.up))
-            let after = Int((paragraph.spaceAfter / leading).rounded(.up))
-            var next = 0
-            let total = paragraph.lines.count
-            while next < total {
-                guard column < columns.count else {
-                    return Result(lines: placed, overset: (index, next), linesPerColumn: used)
-                }
-                let capacity = capacity(of: columns[column])
-                // Space before a paragraph is dropped at the head of a column.
-                let gap = next == 0 && used[column] > 0 ? before : 0
-                let free = capacity - used[column] - gap
-                let remaining = total - next
-                var take = max(0, min(free, remaining))
-                if take < remaining {
-                    // Splitting here: never fewer than `minimumLines` at the foot of this column
-                    // (an orphan) nor at the head of the next (a widow).
-                    if take < minimumLines {
-                        take = 0
-                    } else if remaining - take < minimumLines {
-                        take = remaining - minimumLines
-                        if take < minimumLines { take = 0 }
-                    }
-                    // A column that holds nothing yet takes what it can, whatever the rule says.
-                    if take == 0 && used[column] == 0 { take = max(0, min(free, remaining)) }
-                }
-                if take > 0 {
-                    let start = used[column] + gap
-                    for i in 0..<take {
-                        placed.append(PlacedLine(line: paragraph.lines[next + i], column: column, origin: baseline(column, start + i)))
-                    }
-                    used[column] = start + take
-                    next += take
-                }
-                if next < total {
-                    column += 1
-                }
+        let flow = BlockFlow(columns: columns, grid: leading, firstBaselineOffset: firstBaselineOffset, minimumLines: minimumLines)
+        let result = flow.flow(blocks)
+        // Units were placed in order: pair them with the paragraphs' lines again.
+        var lines: [PlacedLine] = []
+        var index = 0
+        outer: for paragraph in paragraphs {
+            for line in paragraph.lines {
+                guard index < result.placed.count else { break outer }
+                let unit = result.placed[index]
+                lines.append(PlacedLine(line: line, column: unit.column, origin: unit.origin))
+                index += 1
             }
-            if column < columns.count { used[column] = min(capacity(of: columns[column]), used[column] + after) }
         }
-        return Result(lines: placed, overset: nil, linesPerColumn: used)
+        let overset = result.rest.map { (paragraph: $0.block, linesPlaced: $0.unit) }
+        return Result(lines: lines, overset: overset, linesPerColumn: result.used)
     }
 }
 

@@ -1,3 +1,4 @@
+import IssueModel
 import Typesetting
 
 /// A point on a page, in PostScript points from the page's top-left corner, y growing down.
@@ -44,6 +45,22 @@ public enum DisplayItem: @unchecked Sendable {
     case fill(Rect, gray: Gray)
     /// A link annotation over an area, to a URL.
     case link(Rect, url: String)
+    /// A picture (JPEG or PNG file) scaled into a rectangle.
+    case image(PageImage, Rect)
+}
+
+/// A picture on a page: its file and what it is.
+public struct PageImage: Hashable, Sendable {
+    public var path: String
+    public var format: ImageRef.Format
+    public var pixelWidth: Int
+    public var pixelHeight: Int
+    public init(path: String, format: ImageRef.Format, pixelWidth: Int, pixelHeight: Int) {
+        self.path = path
+        self.format = format
+        self.pixelWidth = pixelWidth
+        self.pixelHeight = pixelHeight
+    }
 }
 
 /// One page of the issue.

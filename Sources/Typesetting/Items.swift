@@ -98,9 +98,12 @@ struct ItemSettings {
     /// narrow column hyphenate where that saves a loose line; the consecutive-hyphen demerits
     /// and the hard limit of two keep it from stacking hyphens.
     static let hyphenPenalty = 50.0
-    static let explicitHyphenPenalty = 50.0
-    /// A break after an em dash between words: allowed, a little dearer than a space.
-    static let dashPenalty = 50.0
+    /// A break after a word's own hyphen (`Jean-|Baptiste`) or after a dash joining two words
+    /// (`road—|and`): allowed, but dear. Text extraction (pdftotext) takes a hyphen at a line's
+    /// end for a hyphenation and drops it, and splits a dashed pair into two words; so these
+    /// breaks are for when nothing else sets the paragraph well.
+    static let explicitHyphenPenalty = 500.0
+    static let dashPenalty = 500.0
     /// A break inside a web or e-mail address, after `/`, `.` and the like, with no hyphen.
     static let addressPenalty = 100.0
     /// A break inside a word wider than the column, where nothing better exists: marked by this
@@ -355,7 +358,7 @@ struct ItemBuilder {
     }
 
     /// After an explicit hyphen between letters or digits (`Jean-|Baptiste`), after an em dash
-    /// (`road—|and`), and after an en dash that does not join two numbers.
+    /// (`road—|and`), and after an en dash between letters.
     private static func dashBreaks(_ text: String) -> [(offset: Int, cost: Double, hyphen: Bool)] {
         let scalars = Array(text.unicodeScalars)
         var out: [(Int, Double, Bool)] = []
@@ -371,7 +374,8 @@ struct ItemBuilder {
             case "\u{2014}":
                 out.append((offset, ItemSettings.dashPenalty, false))
             case "\u{2013}":
-                if !(before.properties.numericType != nil && after.properties.numericType != nil) {
+                // Between words (Paris–London), not in ranges (3–5, a.m.–3 p.m.).
+                if before.properties.isAlphabetic && after.properties.isAlphabetic {
                     out.append((offset, ItemSettings.dashPenalty, false))
                 }
             default: break

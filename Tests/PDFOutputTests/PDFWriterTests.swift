@@ -72,16 +72,7 @@ final class PDFWriterTests: XCTestCase {
     }
 
     func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runTool(tool, arguments)
     }
 
     func testEveryWordComesBackFromPdftotextAcrossHyphenBreaks() throws {
@@ -212,4 +203,18 @@ final class ColumnFlowTests: XCTestCase {
         XCTAssertEqual(result.overset?.paragraph, 0)
         XCTAssertEqual(result.overset?.linesPlaced, 20)
     }
+}
+
+/// Runs one of poppler's or qpdf's tools, its standard output and error together.
+func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

@@ -1,0 +1,125 @@
+import CCairo
+import CTurboJPEG
+import Foundation
+import PageMakeup
+
+/// Pictures as Cairo surfaces, decoded once per document.
+///
+/// A PNG is read by Cairo. A JPEG is decoded with TurboJPEG (grayscale and CMYK too) for
+/// previews and for Cairo's bookkeeping, and its file's own bytes are attached as the surface's
+/// JPEG data, which Cairo's PDF backend embeds as they are: never recompressed.
+final class ImageSurfaces {
+    /// Larger pictures are refused rather than decoded: 100 megapixels is 400 MB of pixels.
+    static let maximumPixels = 100_000_000
+
+    private var surfaces: [String: OpaquePointer] = [:]
+
+    func surface(for image: PageImage) throws(PDFOutputError) -> OpaquePointer {
+        if let known = surfaces[image.path] { return known }
+        let surface: OpaquePointer
+        switch image.format {
+        case .png: surface = try png(image.path)
+        case .jpeg: surface = try jpeg(image.path)
+        }
+        // One image object in the PDF however often the picture is drawn.
+        let id = Array(image.path.utf8)
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: id.count)
+        copy.initialize(from: id, count: id.count)
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID, copy, UInt(id.count), { $0?.deallocate() }, copy)
+        surfaces[image.path] = surface
+        return surface
+    }
+
+    deinit {
+        for surface in surfaces.values { cairo_surface_destroy(surface) }
+    }
+
+    private func png(_ path: String) throws(PDFOutputError) -> OpaquePointer {
+        guard let surface = cairo_image_surface_create_from_png(path) else { throw .image(path, "cannot be read") }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            throw .image(path, "is not a PNG Cairo can read (\(String(cString: cairo_status_to_string(status))))")
+        }
+        return surface
+    }
+
+    private func jpeg(_ path: String) throws(PDFOutputError) -> OpaquePointer {
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { throw .image(path, "cannot be read") }
+        let bytes = [UInt8](data)
+        guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        let header = bytes.withUnsafeBufferPointer {
+            tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard header == 0, width > 0, height > 0 else {
+            throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))")
+        }
+        guard Int(width) * Int(height) <= Self.maximumPixels else {
+            throw .image(path, "is \(width)×\(height) pixels, over the \(Self.maximumPixels / 1_000_000) megapixels a picture may have")
+        }
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            throw .image(path, "is too large to decode")
+        }
+        let stride = cairo_image_surface_get_stride(surface)
+        guard let pixels = cairo_image_surface_get_data(surface) else {
+            cairo_surface_destroy(surface)
+            throw .image(path, "is too large to decode")
+        }
+        cairo_surface_flush(surface)
+        var status: Int32
+        if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+            // TurboJPEG does not convert CMYK to RGB: decode the inks and convert them here.
+            var cmyk = [UInt8](repeating: 0, count: Int(width) * Int(height) * 4)
+            status = bytes.withUnsafeBufferPointer { src in
+                tjDecompress2(handle, src.baseAddress, UInt(bytes.count), &cmyk, width, width * 4, height, Int32(TJPF_CMYK.rawValue), 0)
+            }
+            if status == 0 { Self.convertCMYK(cmyk, width: Int(width), height: Int(height), into: pixels, stride: Int(stride), adobe: Self.hasAdobeMarker(bytes)) }
+        } else {
+            // Cairo's RGB24 is BGRX in memory on a little-endian machine.
+            status = bytes.withUnsafeBufferPointer { src in
+                tjDecompress2(handle, src.baseAddress, UInt(bytes.count), pixels, width, stride, height, Int32(TJPF_BGRX.rawValue), 0)
+            }
+        }
+        guard status == 0 else {
+            let message = String(cString: tjGetErrorStr2(handle))
+            cairo_surface_destroy(surface)
+            throw .image(path, "is a damaged JPEG (\(message))")
+        }
+        cairo_surface_mark_dirty(surface)
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        copy.initialize(from: bytes, count: bytes.count)
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)
+        return surface
+    }
+
+    /// Photoshop writes CMYK JPEGs with an Adobe APP14 segment and their inks inverted.
+    static func hasAdobeMarker(_ bytes: [UInt8]) -> Bool {
+        var i = 2
+        while i + 4 < bytes.count, bytes[i] == 0xFF {
+            let marker = bytes[i + 1]
+            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            if marker == 0xEE, i + 9 < bytes.count, Array(bytes[(i + 4)..<(i + 9)]) == Array("Adobe".utf8) { return true }
+            if marker == 0xDA { break }
+            i += 2 + length
+        }
+        return false
+    }
+
+    static func convertCMYK(_ cmyk: [UInt8], width: Int, height: Int, into pixels: UnsafeMutablePointer<UInt8>, stride: Int, adobe: Bool) {
+        for y in 0..<height {
+            for x in 0..<width {
+                let s = (y * width + x) * 4
+                var c = Int(cmyk[s]), m = Int(cmyk[s + 1]), ye = Int(cmyk[s + 2]), k = Int(cmyk[s + 3])
+                if !adobe { c = 255 - c; m = 255 - m; ye = 255 - ye; k = 255 - k }
+                let d = y * stride + x * 4
+                pixels[d] = UInt8(ye * k / 255)
+                pixels[d + 1] = UInt8(m * k / 255)
+                pixels[d + 2] = UInt8(c * k / 255)
+                pixels[d + 3] = 255
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+import IssueModel
+import Typesetting
+
+/// A story ready for the page: its headline block, its picture, and its body as flow blocks.
+public struct ComposedStory: @unchecked Sendable {
+    public var article: Article
+    /// Kicker, headline, deck and byline, drawn from the block's top-left corner.
+    public var head: [DisplayItem]
+    public var headHeight: Double
+    /// The front-matter picture with its caption and credit, drawn from its top-left corner,
+    /// `pictureColumns` wide.
+    public var picture: [DisplayItem]
+    public var pictureHeight: Double
+    public var pictureColumns: Int
+    public var blocks: [FlowBlock]
+    /// Lines of body text, for the fit report.
+    public var lineCount: Int { blocks.reduce(0) { $0 + $1.units.filter { $0.line != nil }.count } }
+}
+
+/// Sets an article as a story: headline block over `columns` columns, body in column measure.
+public struct StoryComposer {
+    var setting: TextSetting
+    public var layout: Layout { setting.layout }
+
+    public init(layout: Layout, typesetter: Typesetter) {
+        setting = TextSetting(layout: layout, typesetter: typesetter)
+    }
+
+    /// Characters no bundled face has, and text of overfull lines, met while composing.
+    public var missingCharacters: [Character] { setting.missing }
+    public var overfullLines: [String] { setting.overfull }
+
+    public mutating func compose(_ article: Article, columns: Int) throws(FontError) -> ComposedStory {
+        let span = layout.width(spanning: columns)
+        let (head, headHeight) = try composeHead(article, width: span, columns: columns)
+        let pictureColumns = min(columns, columns >= 4 ? 3 : columns >= 2 ? 2 : 1)
+        let (picture, pictureHeight) = try composePicture(article, width: layout.width(spanning: pictureColumns))
+        var blocks = try composeBody(article, measure: layout.columnWidth)
+        if let quote = article.pullquote, !quote.isEmpty {
+            let block = try pullQuote(quote, language: article.language, measure: layout.columnWidth)
+            let paragraphs = blocks.indices.filter { blocks[$0].splittable && blocks[$0].units.count > 1 }
+            let at = paragraphs.count > 3 ? paragraphs[min(3, paragraphs.count / 2)] : blocks.count
+            blocks.insert(block, at: at)
+        }
+        return ComposedStory(article: article, head: head, headHeight: headHeight, picture: picture,
+                             pictureHeight: pictureHeight, pictureColumns: pictureColumns, blocks: blocks)
+    }
+
+    // MARK: Headline block
+
+    /// Kicker, headline (its size by the columns it spans), deck, byline, stacked at their
+    /// leadings; the height is rounded up to whole grid lines so the body stays on the grid.
+    mutating func composeHead(_ article: Article, width: Double, columns: Int) throws(FontError) -> ([DisplayItem], Double) {
+        var items: [DisplayItem] = []
+        var y = 0.0
+        func stack(_ set: SetParagraph, leading: Double, after: Double) {
+            for line in set.lines {
+                y += leading
+                items += TextSetting.items(line, at: Point(x: 0, y: y - leading * 0.22))
+            }
+            y += after
+        }
+        let language = article.language
+        if let kicker = article.kicker {
+            let style = layout.style(.kicker)
+            stack(try setting.set([.text(kicker)], style: style, measure: width, language: language), leading: style.leading, after: 0)
+        }
+        let headline = layout.style(.headline)
+        let size = headline.size(spanning: columns)
+        let leading = headline.leading * size / headline.size
+        stack(try setting.set([.text(article.title)], style: headline, measure: width, language: language, size: size),
+              leading: leading, after: headline.spaceAfter)
+        if let deck = article.deck {
+            let style = layout.style(.deck)
+            stack(try setting.set([.text(deck)], style: style, measure: width, language: language), leading: style.leading, after: style.spaceAfter)
+        }
+        if let byline = article.byline {
+            let style = layout.style(.byline)
+            stack(try setting.set([.text(byline)], style: style, measure: width, language: language), leading: style.leading, after: style.spaceAfter)
+        }
+        let height = (y / layout.baseline).rounded(.up) * layout.baseline
+        return (items, height)
+    }
+
+    // MARK: Picture
+
+    /// The front-matter image scaled to `width`, its caption and credit under it.
+    mutating func composePicture(_ article: Article, width: Double) throws(FontError) -> ([DisplayItem], Double) {
+        guard let image = article.image, let path = image.path, let format = image.format,
+              let pw = image.pixelWidth, let ph = image.pixelHeight, pw > 0, ph > 0 else { return ([], 0) }
+        let height = width * Double(ph) / Double(pw)
+        var items: [DisplayItem] = [.image(PageImage(path: path, format: format, pixelWidth: pw, pixelHeight: ph),
+                                           Rect(x: 0, y: 0, width: width, height: height))]
+        var y = height + 2
+        if let credit = article.credit {
+            let style = layout.style(.credit)
+            for line in try setting.set([.text(credit)], style: style, measure: width, language: article.language).lines {
+                y += style.leading
+                items += TextSetting.items(line, at: Point(x: 0, y: y - style.leading * 0.25))
+            }
+        }
+        if let caption = article.caption {
+            let style = layout.style(.caption)
+            y += 2
+            for line in try setting.set([.text(caption)], style: style, measure: width, language: article.language).lines {
+                y += style.leading
+                items += TextSetting.items(line, at: Point(x: 0, y: y - style.leading * 0.25))
+            }
+        }
+        return (items, ((y + layout.baseline * 0.5) / layout.baseline).rounded(.up) * layout.baseline)
+    }
+
+    // MARK: Body
+
+    mutating func composeBody(_ article: Article, measure: Double) throws(FontError) -> [FlowBlock] {
+        var blocks: [FlowBlock] = []
+        var indentNext = false
+        var body = article.body
+        // A story-level dateline opens the first paragraph, as a dispatch's does.
+        if let dateline = article.dateline, let first = body.firstIndex(where: { if case .paragraph = $0.kind { return true } else { return false } }),
+           case .paragraph(let inlines) = body[first].kind, !Self.opensWithDateline(inlines) {
+            body[first].kind = .paragraph([.dateline(dateline), .text(" — ")] + inlines)
+        }
+        var footnotes: [Block] = []
+        for block in body {
+            if case .footnoteDefinition = block.kind {
+                footnotes.append(block)
+                continue
+            }
+            blocks += try compose(block, language: article.language, measure: measure, x: 0, indentFirst: indentNext, depth: 0)
+            switch block.kind {
+            case .paragraph: indentNext = true
+            default: indentNext = false
+            }
+        }
+        if let notes = try footnoteBlock(footnotes, language: article.language, measure: measure) { blocks.append(notes) }
+        return blocks
+    }
+
+    static func opensWithDateline(_ inlines: [Inline]) -> Bool {
+        if case .dateline? = inlines.first { return true } else { return false }
+    }
+
+    private mutating func compose(_ block: Block, language: String, measure: Double, x: Double,
+                                  indentFirst: Bool, depth: Int, style: Layout.Style? = nil) throws(FontError) -> [FlowBlock] {
+        let body = style ?? layout.style(.body)
+        switch block.kind {
+        case .paragraph(let inlines):
+            if inlines.count == 1, case .image(let ref) = inlines[0] { return try bodyPicture(ref, measure: measure, x: x) }
+            let set = try setting.set(inlines, style: body, measure: measure, language: language, indent: indentFirst ? body.indent : 0)
+            return [FlowBlock(units: set.lines.map { setting.unit($0, x: x) })]
+        case .heading(_, let inlines):
+            let sub = layout.style(.subhead)
+            let set = try setting.set(inlines, style: sub, measure: measure, language: language)
+            return [FlowBlock(units: set.lines.map { setting.unit($0, x: x) }, spaceBefore: grid(sub.spaceBefore),
+                              keepWithNext: 2, splittable: false)]
+        case .list(let list):
+            return try listBlocks(list, language: language, measure: measure, x: x, depth: depth)
+        case .blockQuote(let children):
+            let quote = layout.style(.blockquote)
+            var out: [FlowBlock] = []
+            for child in children {
+                out += try compose(child, language: language, measure: measure - quote.indent, x: x + quote.indent,
+                                   indentFirst: false, depth: depth, style: quote)
+            }
+            if !out.isEmpty {
+                out[0].spaceBefore = max(out[0].spaceBefore, grid(quote.spaceBefore))
+                out[out.count - 1].spaceAfter = max(out[out.count - 1].spaceAfter, grid(quote.spaceAfter))
+            }
+            return out
+        case .codeBlock(_, let code):
+            let style = layout.style(.code)
+            var units: [FlowUnit] = []
+            for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
+                let set = try setting.set([TextRun(String(line).isEmpty ? " " : String(line), style: setting.textStyle(style))],
+                                          style: style, measure: measure, language: language)
+                units += set.lines.map { setting.unit($0, x: x) }
+                if set.lines.isEmpty { units.append(FlowUnit(items: [])) }
+            }
+            return [FlowBlock(units: units, spaceBefore: 1, spaceAfter: 1)]
+        case .thematicBreak:
+            let set = try setting.set([TextRun("*\u{2003}*\u{2003}*", style: setting.textStyle(body))],
+                                      style: Layout.Style(font: body.font, size: body.size, leading: body.leading, align: .center),
+                                      measure: measure, language: language)
+            return [FlowBlock(units: set.lines.map { setting.unit($0, x: x) }, splittable: false)]
+        case .table(let table):
+            return [try tableBlock(table, language: language, measure: measure, x: x)]
+        case .footnoteDefinition(_, let number, let content):
+            return try footnoteBlock([Block(.footnoteDefinition(label: "", number: number, content: content), at: block.location)],
+                                     language: language, measure: measure).map { [$0] } ?? []
+        }
+    }
+
+    private func grid(_ length: Double) -> Int { Int((length / layout.baseline - 1e-9).rounded(.up)) }
+
+    // MARK: Lists
+
+    /// Items with hanging bullets or numbers, nested lists indented one step more.
+    private mutating func listBlocks(_ list: Block.List, language: String, measure: Double, x: Double, depth: Int) throws(FontError) -> [FlowBlock] {
+        let style = layout.style(.list)
+        let indent = style.indent + (list.isOrdered ? style.size * 0.5 : 0)
+        var out: [FlowBlock] = []
+        for (index, item) in list.items.enumerated() {
+            let marker: String
+            switch (item.task, list.marker) {
+            case (.done?, _): marker = "☑"
+            case (.open?, _): marker = "☐"
+            case (nil, .bullet): marker = depth == 0 ? "•" : "–"
+            case (nil, .ordered(let start, let delimiter)): marker = "\(start + index)\(delimiter.rawValue)"
+            }
+            var first = true
+            for child in item.blocks {
+                var blocks = try compose(child, language: language, measure: measure - indent, x: x + indent,
+                                         indentFirst: false, depth: depth + 1, style: style)
+                if first, !blocks.isEmpty, !blocks[0].units.isEmpty {
+                    // The marker hangs in the indent, right-aligned against the text.
+                    let markerStyle = Layout.Style(font: style.font, size: style.size, leading: style.leading, bold: style.bold, align: .right)
+                    let set = try setting.set([TextRun(marker, style: setting.textStyle(markerStyle))], style: markerStyle,
+                                              measure: indent - style.size * 0.35, language: language)
+                    if let line = set.lines.first { blocks[0].units[0].items += TextSetting.items(line, at: Point(x: x, y: 0)) }
+                    first = false
+                }
+                out += blocks
+            }
+        }
+        if !out.isEmpty && depth == 0 {
+            out[0].spaceBefore = max(out[0].spaceBefore, list.isTight ? 0 : 1)
+        }
+        return out
+    }
+
+    // MARK: Pull quotes, pictures, tables, footnotes
+
+    private mutating func pullQuote(_ text: String, language: String, measure: Double) throws(FontError) -> FlowBlock {
+        let style = layout.style(.pullquote)
+        let set = try setting.set([.text(text)], style: style, measure: measure, language: language)
+        let rules: [DisplayItem] = [
+            .rule(from: Point(x: 0, y: -layout.baseline * 0.6), to: Point(x: measure, y: -layout.baseline * 0.6), width: 1.2, gray: .black),
+            .rule(from: Point(x: 0, y: Double(set.lines.count) * style.leading - style.leading * 0.4),
+                  to: Point(x: measure, y: Double(set.lines.count) * style.leading - style.leading * 0.4), width: 1.2, gray: .black),
+        ]
+        let unit = setting.packedUnit(set.lines, leading: style.leading, x: 0, extra: rules, extraHeight: layout.baseline * 0.5)
+        return FlowBlock(units: [unit], spaceBefore: grid(style.spaceBefore), spaceAfter: grid(style.spaceAfter), splittable: false)
+    }
+
+    /// A picture in the body, a column wide.
+    private func bodyPicture(_ ref: ImageRef, measure: Double, x: Double) throws(FontError) -> [FlowBlock] {
+        guard let path = ref.path, let format = ref.format, let pw = ref.pixelWidth, let ph = ref.pixelHeight, pw > 0 else { return [] }
+        let height = measure * Double(ph) / Double(pw)
+        // The unit's origin is a baseline: the picture hangs from the line's cap height.
+        let top = -layout.baseline * 0.75
+        let unit = FlowUnit(height: max(1, Int(((height + layout.baseline * 0.5) / layout.baseline).rounded(.up))),
+                            items: [.image(PageImage(path: path, format: format, pixelWidth: pw, pixelHeight: ph),
+                                           Rect(x: x, y: top, width: measure, height: height))])
+        return [FlowBlock(units: [unit], spaceBefore: 1, splittable: false)]
+    }
+
+    /// A table fitted to the measure: columns as wide as their widest cell where they fit,
+    /// narrowed in proportion (cells wrapping) where they do not; a rule under the header
+    /// and at the end; each row a unit that stays whole.
+    private mutating func tableBlock(_ table: Block.Table, language: String, measure: Double, x: Double) throws(FontError) -> FlowBlock {
+        let style = layout.style(.table)
+        let padding = style.size * 0.6
+        let count = max(1, table.columnCount)
+        var header = style
+        header.bold = true
+        var natural = Array(repeating: style.size * 2, count: count)
+        for (r, row) in ([table.header] + table.rows).enumerated() {
+            for (c, cell) in row.enumerated() where c < count {
+                let set = try setting.set(cell, style: r == 0 ? header : style, measure: 10_000, language: language)
+                natural[c] = max(natural[c], (set.lines.first?.width ?? 0) + padding)
+            }
+        }
+        var total = natural.reduce(0, +)
+        // Too wide for a column: the table goes across the page, as wide as it needs.
+        var measure = measure, x = x
+        let wide = total > measure
+        if wide {
+            measure = min(layout.width(spanning: layout.columns), max(total, layout.width(spanning: 2)))
+            x = 0
+            total = natural.reduce(0, +)
+        }
+        let widths = total <= measure ? natural.map { $0 + (measure - total) / Double(count) } : natural.map { $0 * measure / total }
+        var units: [FlowUnit] = []
+        for (r, row) in ([table.header] + table.rows).enumerated() {
+            var items: [DisplayItem] = []
+            var lines = 1
+            var cx = x
+            for c in 0..<count {
+                let cell = c < row.count ? row[c] : []
+                var cellStyle = r == 0 ? header : style
+                switch table.alignments[c] {
+                case .right: cellStyle.align = .right
+                case .center: cellStyle.align = .center
+                default: cellStyle.align = .left
+                }
+                let set = try setting.set(cell, style: cellStyle, measure: widths[c] - padding, language: language)
+                for (i, line) in set.lines.enumerated() {
+                    items += TextSetting.items(line, at: Point(x: cx, y: Double(i) * style.leading))
+                }
+                lines = max(lines, set.lines.count)
+                cx += widths[c]
+            }
+            let bottom = Double(lines - 1) * style.leading + style.leading * 0.35
+            if r == 0 || r == table.rows.count {
+                items.append(.rule(from: Point(x: x, y: bottom), to: Point(x: x + measure, y: bottom), width: r == 0 ? 0.6 : 0.4, gray: .black))
+            }
+            units.append(FlowUnit(height: max(1, Int((Double(lines) * style.leading / layout.baseline - 1e-9).rounded(.up))), items: items))
+        }
+        var block = FlowBlock(units: units, spaceBefore: 1, spaceAfter: 1)
+        block.isWide = wide
+        return block
+    }
+
+    /// The story's footnotes after a short rule, each numbered as its reference.
+    private mutating func footnoteBlock(_ notes: [Block], language: String, measure: Double) throws(FontError) -> FlowBlock? {
+        let style = layout.style(.footnote)
+        var units: [FlowUnit] = [FlowUnit(items: [.rule(from: Point(x: 0, y: -layout.baseline * 0.3),
+                                                       to: Point(x: min(measure, 48), y: -layout.baseline * 0.3), width: 0.5, gray: .black)])]
+        for note in notes {
+            guard case .footnoteDefinition(_, let number, let content) = note.kind else { continue }
+            var first = true
+            for block in content {
+                guard case .paragraph(let inlines) = block.kind else { continue }
+                let text: [Inline] = first ? [.text("\(number). ")] + inlines : inlines
+                first = false
+                let set = try setting.set(text, style: style, measure: measure, language: language)
+                units.append(setting.packedUnit(set.lines, leading: style.leading, x: 0))
+            }
+        }
+        return units.count > 1 ? FlowBlock(units: units, spaceBefore: 1) : nil
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import IssueAssembly
+import IssueModel
+import PageMakeup
+import PDFOutput
+import Typesetting
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Make the issue's print-ready PDF.",
+        discussion: """
+            Checks the issue as 'issue check' does and stops on errors; otherwise sets every \
+            story in the layout's columns (masthead on page 1, folios after) and writes the PDF \
+            through a temporary file, so a failed build never leaves half a PDF. The default \
+            output is build/<week>.pdf beside the issues/ folder.
+            """
+    )
+
+    @Argument(help: "The week's folder (default: the newest under ./issues/).")
+    var issue: String?
+
+    @Option(name: .shortAndLong, help: "The PDF to write (default: build/<week>.pdf).")
+    var output: String?
+
+    @Option(help: "A layout other than the one issue.yaml names (tabloid, letter, a4 …).")
+    var layout: String?
+
+    @Option(name: .customLong("png"), help: "Also write PNG previews of the pages into this folder.")
+    var pngFolder: String?
+
+    @Option(help: "Resolution of the PNG previews, in pixels per inch.")
+    var resolution: Double = 60
+
+    @Option(help: "Write the fit report (pages, stories, loose lines, widows, overset) as JSON to this file.")
+    var report: String?
+
+    func validate() throws {
+        guard (10...1200).contains(resolution) else { throw ValidationError("--resolution must be from 10 to 1200") }
+        if let layout, !layout.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ValidationError("--layout takes a layout's name, like tabloid, letter or a4")
+        }
+    }
+
+    func run() throws {
+        var stderr = StandardError()
+        let started = Date()
+        let folder: String
+        do {
+            folder = try IssueLocation.resolve(issue)
+        } catch {
+            print(error, to: &stderr)
+            throw ExitCode(1)
+        }
+        let assembly = IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders)
+        var diagnostics = assembly.diagnostics
+        guard var issue = assembly.issue, !assembly.hasErrors else {
+            try fail(diagnostics, folder: folder)
+        }
+        if let layout {
+            let read = LayoutReader.read(name: layout, folders: [LayoutReader.folder(forWeek: folder)] + ToolResources.layoutFolders)
+            diagnostics += read.diagnostics
+            issue.pageLayout = read.layout
+            issue.layout = layout
+        }
+        guard let pageLayout = issue.pageLayout, !diagnostics.hasErrors else { try fail(diagnostics, folder: folder) }
+        guard let fontsFolder = ToolResources.fontsFolder(forWeek: folder) else {
+            diagnostics.append(.error("no fonts/ folder beside issues/, and none with the tool", at: nil,
+                                      hint: "copy the tool's fonts/ folder next to your issues/ folder"))
+            try fail(diagnostics, folder: folder)
+        }
+
+        let madeUp: MadeUpIssue
+        do {
+            let typesetter = Typesetter(fonts: try FontLibrary(folder: fontsFolder))
+            madeUp = try PagePlanner(layout: pageLayout, typesetter: typesetter).makeUp(issue)
+        } catch {
+            diagnostics.append(.error("\(error)", at: SourceLocation(file: pageLayout.file)))
+            try fail(diagnostics, folder: folder)
+        }
+        diagnostics += madeUp.diagnostics
+
+        let pdf = output ?? defaultOutput(for: folder)
+        do {
+            try FileManager.default.createDirectory(atPath: (pdf as NSString).deletingLastPathComponent.isEmpty ? "."
+                                                    : (pdf as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try PDFWriter.writePDF(madeUp.document, to: pdf)
+            if let pngFolder {
+                try PDFWriter.writePNGs(madeUp.document, to: pngFolder,
+                                        basename: (folder as NSString).lastPathComponent, resolution: resolution)
+            }
+            if let report {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(madeUp.report).write(to: URL(fileURLWithPath: report), options: .atomic)
+            }
+        } catch {
+            diagnostics.append(.error("\(error)", at: nil))
+            try fail(diagnostics, folder: folder)
+        }
+
+        for d in diagnostics.sortedForPrinting() { print(d, to: &stderr) }
+        let seconds = Date().timeIntervalSince(started)
+        let loose = madeUp.report.stories.reduce(0) { $0 + $1.looseLines }
+        let lines = madeUp.report.stories.reduce(0) { $0 + $1.lines }
+        print("wrote \(IssueFolders.displayPath(pdf)): \(madeUp.report.pages.count) pages, \(issue.articles.count) stories, "
+              + "\(lines) lines (\(loose) loose), \(diagnostics.warningCount) warnings, "
+              + String(format: "%.2f s", seconds))
+        for page in madeUp.report.pages {
+            print(String(format: "  page %2d  %3.0f %% filled  %@", page.number, page.filled * 100,
+                         page.stories.joined(separator: ", ")))
+        }
+    }
+
+    private func defaultOutput(for week: String) -> String {
+        let root = (LayoutReader.folder(forWeek: week) as NSString).deletingLastPathComponent
+        return ((root as NSString).appendingPathComponent("build") as NSString)
+            .appendingPathComponent((IssuePaths.canonicalName(week)) + ".pdf")
+    }
+
+    private func fail(_ diagnostics: [Diagnostic], folder: String) throws -> Never {
+        var stderr = StandardError()
+        for d in diagnostics.sortedForPrinting() { print(d, to: &stderr) }
+        print("\(IssueFolders.displayPath(folder)): \(diagnostics.errorCount) errors; no PDF written", to: &stderr)
+        throw ExitCode(1)
+    }
+}

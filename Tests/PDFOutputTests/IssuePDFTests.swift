@@ -1,0 +1,147 @@
+import Foundation
+import IssueAssembly
+import IssueModel
+import PageMakeup
+import PDFOutput
+import Typesetting
+import XCTest
+
+/// The sample issue made up and written in each layout, read back as a reader and a print
+/// shop would read it.
+final class IssuePDFTests: XCTestCase {
+    static let root = PDFWriterTests.packageRoot
+
+    struct Built {
+        var issue: Issue
+        var madeUp: MadeUpIssue
+        var pdf: URL
+    }
+
+    func build(layout name: String) throws -> Built {
+        let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
+                                               workingFolder: Self.root.path)
+        var issue = try XCTUnwrap(assembly.issue)
+        let read = LayoutReader.read(name: name, folders: [Self.root.appendingPathComponent("layouts").path])
+        let layout = try XCTUnwrap(read.layout, "\(read.diagnostics)")
+        issue.pageLayout = layout
+        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path))
+        let madeUp = try PagePlanner(layout: layout, typesetter: typesetter).makeUp(issue)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("issue-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let pdf = folder.appendingPathComponent("\(name).pdf")
+        try PDFWriter.writePDF(madeUp.document, to: pdf.path)
+        return Built(issue: issue, madeUp: madeUp, pdf: pdf)
+    }
+
+    /// Every word a reader should find: headline matter, body text (lists, quotes, tables,
+    /// footnotes), captions and credits; pictures' descriptions are not printed.
+    static func words(of article: Article) -> [String] {
+        var text = [article.kicker, article.title, article.deck, article.byline, article.caption, article.credit,
+                    article.pullquote, article.dateline].compactMap { $0 }.joined(separator: " ")
+        func visit(_ block: Block) {
+            switch block.kind {
+            case .paragraph(let inlines), .heading(_, let inlines):
+                text += " " + inlines.filter { if case .image = $0 { return false } else { return true } }.plainText
+            case .list(let list): list.items.forEach { $0.blocks.forEach(visit) }
+            case .blockQuote(let blocks), .footnoteDefinition(_, _, let blocks): blocks.forEach(visit)
+            case .codeBlock(_, let code): text += " " + code
+            case .table(let table): text += " " + ([table.header] + table.rows).flatMap { $0.map(\.plainText) }.joined(separator: " ")
+            case .thematicBreak: break
+            }
+        }
+        article.body.forEach(visit)
+        return text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
+
+    func extractedWords(_ pdf: URL) throws -> Set<String> {
+        let (status, text) = try runTool("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        XCTAssertEqual(status, 0)
+        let joined = text.replacingOccurrences(of: "-\\s*\\n\\s*", with: "-", options: .regularExpression)
+        let tokens = joined.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        var words = Set(tokens)
+        // A word no column can hold (an e-mail address) breaks after a separator, with no
+        // hyphen: the two pieces are neighbours in the text.
+        for (a, b) in zip(tokens, tokens.dropFirst()) where a.hasSuffix(".") || a.hasSuffix("/") || a.hasSuffix("@") {
+            words.insert(a + b)
+        }
+        words.formUnion(words.map { $0.replacingOccurrences(of: "-", with: "") })
+        return words
+    }
+
+    func checkEveryWordIsInThePDF(_ built: Built) throws {
+        let extracted = try extractedWords(built.pdf)
+        var missing: [String] = []
+        for article in built.issue.articles {
+            for word in Self.words(of: article) where !extracted.contains(word) && !extracted.contains(word.replacingOccurrences(of: "-", with: "")) {
+                missing.append("\(article.slug): \(word)")
+            }
+        }
+        XCTAssertEqual(missing, [], "words missing from the \(built.madeUp.report.layout) PDF")
+    }
+
+    func testTabloidHasEveryWordEmbeddedFontsAndAValidFile() throws {
+        let built = try build(layout: "tabloid")
+        try checkEveryWordIsInThePDF(built)
+        let (fontStatus, fonts) = try runTool("pdffonts", [built.pdf.path])
+        XCTAssertEqual(fontStatus, 0)
+        for row in fonts.split(separator: "\n").dropFirst(2) {
+            XCTAssertEqual(row.split(separator: " ").suffix(5).prefix(2).map(String.init), ["yes", "yes"], String(row))
+        }
+        let (checkStatus, check) = try runTool("qpdf", ["--check", built.pdf.path])
+        XCTAssertEqual(checkStatus, 0, check)
+        XCTAssertEqual(built.madeUp.diagnostics, [])
+        print("tabloid: \(built.madeUp.report.pages.count) pages, filled "
+              + built.madeUp.report.pages.map { String(format: "%.0f%%", $0.filled * 100) }.joined(separator: " "))
+    }
+
+    func testLetterAndA4HaveEveryWordToo() throws {
+        for layout in ["letter", "a4"] {
+            let built = try build(layout: layout)
+            try checkEveryWordIsInThePDF(built)
+            XCTAssertGreaterThan(built.madeUp.report.pages.count, 10, layout)
+        }
+    }
+
+    func testEachPictureIsEmbeddedOnceAndJPEGsAsTheyAre() throws {
+        let built = try build(layout: "tabloid")
+        let (_, list) = try runTool("pdfimages", ["-list", built.pdf.path])
+        let rows = list.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").map(String.init) }
+        // page num type width height color comp bpc enc ...
+        let images = rows.filter { $0.count > 8 && $0[2] == "image" }
+        XCTAssertEqual(images.count, 4, list)
+        XCTAssertEqual(images.filter { $0[8] == "jpeg" }.count, 2, "JPEGs go in as DCT data, not re-encoded")
+        let sizes = Set(images.map { "\($0[3])x\($0[4])" })
+        XCTAssertEqual(sizes, ["1600x1067", "1000x1250", "1400x900", "1400x1000"])
+    }
+
+    func testNoGlyphLeavesTheTextAreaAndTheLeadContinuesOnPageTwo() throws {
+        let built = try build(layout: "tabloid")
+        let layout = try XCTUnwrap(built.issue.pageLayout)
+        for (index, page) in built.madeUp.document.pages.enumerated() {
+            let left = !layout.facingPages || index % 2 == 0 ? layout.margins.inside : layout.margins.outside
+            let right = left + layout.pageWidth - layout.margins.inside - layout.margins.outside
+            for item in page.items {
+                guard case .glyphs(let run, let origin) = item else { continue }
+                for glyph in run.glyphs {
+                    // Hanging punctuation may stand out by a few points; nothing more.
+                    XCTAssertGreaterThanOrEqual(origin.x + glyph.x, left - 4, "page \(index + 1): \(run.text)")
+                    XCTAssertLessThanOrEqual(origin.x + glyph.x, right + 4, "page \(index + 1): \(run.text)")
+                    XCTAssertLessThanOrEqual(origin.y - glyph.y, layout.pageHeight - layout.margins.bottom + 2, "page \(index + 1): \(run.text)")
+                }
+            }
+        }
+        let lead = try XCTUnwrap(built.madeUp.report.stories.first)
+        XCTAssertEqual(lead.slug, "01-river-road")
+        XCTAssertEqual(lead.pages, [1, 2], "the lead runs past page 1 and continues on page 2")
+        for story in built.madeUp.report.stories {
+            XCTAssertEqual(story.overfullLines, 0, story.slug)
+            XCTAssertEqual(story.oversetUnits, 0, story.slug)
+        }
+    }
+
+    func testTwoBuildsAreByteIdentical() throws {
+        let a = try build(layout: "letter"), b = try build(layout: "letter")
+        XCTAssertEqual(try Data(contentsOf: a.pdf), try Data(contentsOf: b.pdf))
+    }
+}
