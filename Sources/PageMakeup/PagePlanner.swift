@@ -109,7 +109,7 @@ public struct PagePlanner {
         for article in issue.articles {
             let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
             let story = try composer.compose(article, columns: layout.columns)
-            let minimumBody = 4 * layout.baseline
+            let minimumBody = 6 * layout.baseline
             // The picture as wide as the story gives it, narrower (down to a column) when it
             // would not leave room for text under the headline; the story goes to a new page
             // when even that does not fit, and the picture is made smaller only when it is

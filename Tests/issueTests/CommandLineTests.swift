@@ -136,11 +136,52 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(leftovers.contains { $0.hasPrefix(".new-") }, "\(leftovers)")
     }
 
+    func testBuildWritesThePDFPreviewsAndReportAndIsRepeatable() throws {
+        let folder = try copyOfSample()
+        let result = try run(["build", "--png", "previews", "--resolution", "20", "--report", "fit.json"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "", "the sample builds without warnings")
+        XCTAssertTrue(result.stdout.hasPrefix("wrote build/2026-12-03.pdf: "), result.stdout)
+        XCTAssertTrue(result.stdout.contains(" 12 stories, "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\n  page  1 "), result.stdout)
+        let pdf = folder.appendingPathComponent("build/2026-12-03.pdf")
+        let first = try Data(contentsOf: pdf)
+        XCTAssertTrue(first.starts(with: Array("%PDF-1.5".utf8)))
+        let previews = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("previews").path)
+        XCTAssertTrue(previews.contains("2026-12-03-1.png"), "\(previews)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("fit.json"))) as? [String: Any]
+        let pages = try XCTUnwrap(report?["pages"] as? [[String: Any]])
+        let stories = try XCTUnwrap(report?["stories"] as? [[String: Any]])
+        XCTAssertEqual(pages.count, previews.count)
+        XCTAssertEqual(stories.count, 12)
+        XCTAssertEqual(report?["layout"] as? String, "Tabloid")
+        XCTAssertNotNil(stories.first?["looseLines"] as? Int)
+        // The same input, the same bytes.
+        XCTAssertEqual(try run(["build"], in: folder).status, 0)
+        XCTAssertEqual(try Data(contentsOf: pdf), first)
+        // Another layout and another output.
+        let letter = try run(["build", "--layout", "letter", "-o", "letter.pdf"], in: folder)
+        XCTAssertEqual(letter.status, 0, letter.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("letter.pdf").path))
+    }
+
+    func testBuildRefusesAnIssueWithErrorsAndWritesNothing() throws {
+        let result = try run(["build", "Tests/Fixtures/broken/issues/2026-12-03", "-o", "/tmp/never-written.pdf"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("04-wrong-type.md:3:11: error: 'priority' must be a whole number"), result.stderr)
+        XCTAssertTrue(result.stderr.hasSuffix("16 errors; no PDF written\n"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/never-written.pdf"))
+        let badLayout = try run(["build", "--layout", "broadsheet"])
+        XCTAssertEqual(badLayout.status, 1)
+        XCTAssertTrue(badLayout.stderr.contains("no layout 'broadsheet'"), badLayout.stderr)
+    }
+
     func testHelpDocumentsTheCommands() throws {
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("check"))
         XCTAssertTrue(help.stdout.contains("new"))
+        XCTAssertTrue(help.stdout.contains("build"))
         let checkHelp = try run(["check", "--help"])
         XCTAssertTrue(checkHelp.stdout.contains("--strict"))
     }
