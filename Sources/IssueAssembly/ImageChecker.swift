@@ -2,6 +2,10 @@ import IssueModel
 
 /// Checks an image an article names: a file inside the week's folder, JPEG or PNG, with a size.
 enum ImageChecker {
+    /// Pictures larger than this are refused before anything decodes them: 100 megapixels is
+    /// 400 MB of pixels, and no page of a weekly needs a tenth of it.
+    static let maximumPixels = 100_000_000
+
     static func check(_ image: ImageRef, paths: IssuePaths, at loc: SourceLocation,
                       into diagnostics: inout [Diagnostic]) -> ImageRef {
         var ref = image
@@ -21,6 +25,9 @@ enum ImageChecker {
         case .file(let path):
             ref.path = path
             switch ImageProbe.probe(path: path) {
+            case .success(let info) where info.width * info.height > maximumPixels:
+                diagnostics.append(.error("the image '\(written)' is \(info.width)×\(info.height) pixels, over the \(maximumPixels / 1_000_000) megapixels a picture may have",
+                                          at: loc, hint: "scale it down; 3000 pixels across prints a full tabloid page at 270 dpi"))
             case .success(let info):
                 ref.format = info.format
                 ref.pixelWidth = info.width

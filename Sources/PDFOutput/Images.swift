@@ -7,7 +7,8 @@ import PageMakeup
 ///
 /// A PNG is read by Cairo. A JPEG is decoded with TurboJPEG (grayscale and CMYK too) for
 /// previews and for Cairo's bookkeeping, and its file's own bytes are attached as the surface's
-/// JPEG data, which Cairo's PDF backend embeds as they are: never recompressed.
+/// JPEG data, which Cairo's PDF backend embeds as they are: never recompressed (but for
+/// Photoshop's inverted CMYK, which Cairo would embed as a negative).
 final class ImageSurfaces {
     /// Larger pictures are refused rather than decoded: 100 megapixels is 400 MB of pixels.
     static let maximumPixels = 100_000_000
@@ -70,13 +71,15 @@ final class ImageSurfaces {
         }
         cairo_surface_flush(surface)
         var status: Int32
-        if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        let adobe = Self.hasAdobeMarker(bytes)
+        if isCMYK {
             // TurboJPEG does not convert CMYK to RGB: decode the inks and convert them here.
             var cmyk = [UInt8](repeating: 0, count: Int(width) * Int(height) * 4)
             status = bytes.withUnsafeBufferPointer { src in
                 tjDecompress2(handle, src.baseAddress, UInt(bytes.count), &cmyk, width, width * 4, height, Int32(TJPF_CMYK.rawValue), 0)
             }
-            if status == 0 { Self.convertCMYK(cmyk, width: Int(width), height: Int(height), into: pixels, stride: Int(stride), adobe: Self.hasAdobeMarker(bytes)) }
+            if status == 0 { Self.convertCMYK(cmyk, width: Int(width), height: Int(height), into: pixels, stride: Int(stride), adobe: adobe) }
         } else {
             // Cairo's RGB24 is BGRX in memory on a little-endian machine.
             status = bytes.withUnsafeBufferPointer { src in
@@ -89,6 +92,9 @@ final class ImageSurfaces {
             throw .image(path, "is a damaged JPEG (\(message))")
         }
         cairo_surface_mark_dirty(surface)
+        // Cairo 1.16 embeds a CMYK JPEG without the Decode array that Adobe's inverted inks
+        // need, and viewers show it as a negative: such a picture goes in as its decoded pixels.
+        if isCMYK && adobe { return surface }
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
         copy.initialize(from: bytes, count: bytes.count)
         cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)

@@ -138,6 +138,16 @@ final class DiagnosticsTests: XCTestCase {
                                               "'03-pipe.md' is not a regular file"])
     }
 
+    func testAPictureOverAHundredMegapixelsIsRefusedAtItsLine() throws {
+        let scratch = try ScratchIssue(articles: ["01-story.md": "---\ntitle: Huge\nimage: images/huge.jpg\n---\nText.\n"])
+        defer { scratch.remove() }
+        try scratch.write("issues/2026-12-03/images/huge.jpg",
+                          try Data(contentsOf: FixturePaths.fixture("images/huge.jpg")))
+        let found = diagnostics(scratch)
+        XCTAssertEqual(found.map(\.message), ["the image 'images/huge.jpg' is 20000×20000 pixels, over the 100 megapixels a picture may have"])
+        XCTAssertEqual(found.first?.location?.line, 3)
+    }
+
     func testControlCharactersInAFieldAreRefused() throws {
         let scratch = try ScratchIssue(issueYAML: "number: 7\ndate: 2026-12-03\nlayout: tabloid\nsubject: \"Hello\\r\\nBcc: all@example.org\"\n")
         defer { scratch.remove() }

@@ -131,6 +131,21 @@ final class IssuePDFTests: XCTestCase {
                 }
             }
         }
+        // Body text (PT Serif at the body size) stays inside the column it starts in.
+        let body = layout.style(.body)
+        for (index, page) in built.madeUp.document.pages.enumerated() {
+            let left = !layout.facingPages || index % 2 == 0 ? layout.margins.inside : layout.margins.outside
+            for item in page.items {
+                guard case .glyphs(let run, let origin) = item, run.face.family == body.font, run.size == body.size,
+                      !run.glyphs.isEmpty else { continue }
+                let start = origin.x + run.glyphs[0].x
+                let column = Int(((start - left) / (layout.columnWidth + layout.gutter)).rounded(.down))
+                let columnLeft = left + Double(column) * (layout.columnWidth + layout.gutter)
+                XCTAssertGreaterThanOrEqual(start, columnLeft - 0.01, run.text)
+                XCTAssertLessThanOrEqual(origin.x + run.x + run.width, columnLeft + layout.columnWidth + 0.5,
+                                         "page \(index + 1), column \(column + 1): \(run.text)")
+            }
+        }
         let lead = try XCTUnwrap(built.madeUp.report.stories.first)
         XCTAssertEqual(lead.slug, "01-river-road")
         XCTAssertEqual(lead.pages, [1, 2], "the lead runs past page 1 and continues on page 2")

@@ -218,3 +218,62 @@ func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, ou
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// Pictures of every kind a newsroom sends, and broken ones.
+final class ImageTests: XCTestCase {
+    func image(_ name: String, _ w: Int, _ h: Int) -> PageImage {
+        PageImage(path: PDFWriterTests.packageRoot.appendingPathComponent("Tests/Fixtures/images/\(name)").path,
+                  format: .jpeg, pixelWidth: w, pixelHeight: h)
+    }
+
+    func document(_ images: [PageImage]) -> DisplayDocument {
+        var page = DisplayPage(width: 300, height: 200)
+        for (i, image) in images.enumerated() {
+            page.items.append(.image(image, Rect(x: 10 + Double(i) * 140, y: 10, width: 120, height: 80)))
+        }
+        return DisplayDocument(pages: [page], metadata: DocumentMetadata(title: "Images", date: "2026-12-03T00:00:00"))
+    }
+
+    func temporary() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("images-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testGrayscaleAndCMYKJPEGsGoInAsTheyAreAndPreview() throws {
+        let folder = try temporary()
+        let doc = document([image("gray.jpg", 120, 80), image("cmyk.jpg", 120, 80)])
+        let pdf = folder.appendingPathComponent("images.pdf")
+        try PDFWriter.writePDF(doc, to: pdf.path)
+        let (_, list) = try runTool("pdfimages", ["-list", pdf.path])
+        let rows = list.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").map(String.init) }
+        // Grayscale goes in as its JPEG; Photoshop-style (inverted) CMYK as its decoded pixels.
+        XCTAssertEqual(rows.map { $0[5] }, ["gray", "rgb"], list)
+        XCTAssertEqual(rows.map { $0[8] }, ["jpeg", "image"], list)
+        // The CMYK picture is a cyan block: red low, green and blue high, as poppler draws it.
+        let (status, _) = try runTool("pdftoppm", ["-r", "72", pdf.path, folder.appendingPathComponent("page").path])
+        XCTAssertEqual(status, 0)
+        let ppm = try Data(contentsOf: folder.appendingPathComponent("page-1.ppm"))
+        let header = 15  // "P6\n300 200\n255\n"
+        let pixel = header + (50 * 300 + 220) * 3
+        XCTAssertLessThan(ppm[pixel], 120)
+        XCTAssertGreaterThan(ppm[pixel + 1], 150)
+        XCTAssertGreaterThan(ppm[pixel + 2], 150)
+        // Previews decode both with TurboJPEG.
+        XCTAssertEqual(try PDFWriter.writePNGs(doc, to: folder.path, basename: "preview").count, 1)
+    }
+
+    func testDamagedAndHugeJPEGsAreErrorsNamingTheFileNotCrashes() throws {
+        let folder = try temporary()
+        for (name, message) in [("truncated.jpg", "damaged JPEG"), ("huge.jpg", "20000×20000 pixels")] {
+            do {
+                try PDFWriter.writePDF(document([image(name, 120, 80)]), to: folder.appendingPathComponent("x.pdf").path)
+                XCTFail("\(name) was accepted")
+            } catch {
+                XCTAssertTrue(error.description.contains(name) && error.description.contains(message), error.description)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.pdf").path), "no half-written PDF")
+        }
+    }
+}
