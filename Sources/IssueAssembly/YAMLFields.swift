@@ -157,17 +157,23 @@ struct YAMLFields {
         return location(of: e.keyMark)
     }
 
+    /// The single value of `key`: nil when it is absent or null, and an error saying what was
+    /// expected when it is a list or a mapping. Marks the key as read.
+    private mutating func scalar(_ key: String, expecting what: String) -> Node.Scalar? {
+        read.insert(key)
+        guard let e = entry(key) else { return nil }
+        guard case .scalar(let s) = e.value else {
+            report(.error("'\(key)' must be \(what), not a \(Self.kindName(e.value))", at: location(of: e.value.mark)))
+            return nil
+        }
+        return Self.isNull(s) ? nil : s
+    }
+
     /// A scalar as one line of text: runs of white space (line breaks of a folded or literal
     /// block included) become one space. Control characters are an error: they have no place
     /// in a headline and would be header injection in an email. Empty or null is nil.
     mutating func text(_ key: String) -> String? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value else {
-            report(.error("'\(key)' must be text, not a \(Self.kindName(e.value))", at: location(of: e.value.mark)))
-            return nil
-        }
-        if Self.isNull(s) { return nil }
+        guard let s = scalar(key, expecting: "text") else { return nil }
         if let bad = s.string.unicodeScalars.first(where: { Self.isForbiddenControl($0) }) {
             report(.error("'\(key)' holds the control character U+\(Self.hex(bad.value))",
                           at: location(of: s.mark), hint: "remove it; a value is one line of plain text"))
@@ -179,13 +185,7 @@ struct YAMLFields {
 
     /// A whole number within `range`.
     mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value else {
-            report(.error("'\(key)' must be a whole number, not a \(Self.kindName(e.value))", at: location(of: e.value.mark)))
-            return nil
-        }
-        if Self.isNull(s) { return nil }
+        guard let s = scalar(key, expecting: "a whole number") else { return nil }
         let written = s.string.trimmingCharacters(in: .whitespaces)
         guard let n = Int(written) else {
             report(.error("'\(key)' must be a whole number, not '\(Self.clip(written))'", at: location(of: s.mark),
@@ -202,13 +202,7 @@ struct YAMLFields {
 
     /// `true`/`false` (also `yes`/`no`, `on`/`off`).
     mutating func bool(_ key: String) -> Bool? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
-            if case .scalar = e.value { return nil }
-            report(.error("'\(key)' must be true or false", at: location(of: e.value.mark)))
-            return nil
-        }
+        guard let s = scalar(key, expecting: "true or false") else { return nil }
         switch s.string.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -220,13 +214,7 @@ struct YAMLFields {
 
     /// A number within `range`.
     mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
-            if case .scalar = e.value { return nil }
-            report(.error("'\(key)' must be a number", at: location(of: e.value.mark)))
-            return nil
-        }
+        guard let s = scalar(key, expecting: "a number") else { return nil }
         guard let n = Double(s.string.trimmingCharacters(in: .whitespaces)), n.isFinite else {
             report(.error("'\(key)' must be a number, not '\(Self.clip(s.string))'", at: location(of: s.mark)))
             return nil
@@ -241,13 +229,7 @@ struct YAMLFields {
     /// A length: a number of points, or a number with a unit: `pt`, `in`, `mm`, `cm`, `pc`
     /// (picas); returned in points, within `range` (points).
     mutating func length(_ key: String, in range: ClosedRange<Double>) -> Double? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
-            if case .scalar = e.value { return nil }
-            report(.error("'\(key)' must be a length like 12pt or 0.5in", at: location(of: e.value.mark)))
-            return nil
-        }
+        guard let s = scalar(key, expecting: "a length like 12pt or 0.5in") else { return nil }
         guard let points = Self.points(s.string) else {
             report(.error("'\(key)' must be a length like 12pt, 0.5in, 10mm or 1pc, not '\(Self.clip(s.string))'",
                           at: location(of: s.mark)))
@@ -281,13 +263,7 @@ struct YAMLFields {
 
     /// A calendar date written `YYYY-MM-DD`.
     mutating func date(_ key: String) -> IssueDate? {
-        read.insert(key)
-        guard let e = entry(key) else { return nil }
-        guard case .scalar(let s) = e.value, !Self.isNull(s) else {
-            if case .scalar = e.value { return nil }
-            report(.error("'\(key)' must be a date like 2026-12-03", at: location(of: e.value.mark)))
-            return nil
-        }
+        guard let s = scalar(key, expecting: "a date like 2026-12-03") else { return nil }
         let written = s.string.trimmingCharacters(in: .whitespaces)
         guard let date = IssueDate(iso: written) else {
             report(.error("'\(key)' is not a date: '\(Self.clip(written))'", at: location(of: s.mark),

@@ -46,14 +46,7 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         var stderr = StandardError()
         let started = Date()
-        let folder: String
-        do {
-            folder = try IssueLocation.resolve(issue)
-        } catch {
-            print(error, to: &stderr)
-            throw ExitCode(1)
-        }
-        let assembly = IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders)
+        let (folder, assembly) = try IssueLocation.assemble(issue)
         var diagnostics = assembly.diagnostics
         guard var issue = assembly.issue, !assembly.hasErrors else {
             try fail(diagnostics, folder: folder)

@@ -23,14 +23,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var stderr = StandardError()
-        let folder: String
-        do {
-            folder = try IssueLocation.resolve(issue)
-        } catch {
-            print(error, to: &stderr)
-            throw ExitCode(1)
-        }
-        let assembly = IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders)
+        let (folder, assembly) = try IssueLocation.assemble(issue)
         for diagnostic in assembly.diagnostics.sortedForPrinting() {
             print(diagnostic, to: &stderr)
         }

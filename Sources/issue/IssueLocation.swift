@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import IssueAssembly
 
@@ -31,6 +32,21 @@ struct IssueLocation {
             return newest.path
         }
         return argument
+    }
+}
+
+extension IssueLocation {
+    /// The ISSUE argument resolved and its folder assembled (with the tool's layouts); a folder
+    /// that cannot be found is reported and ends the command with status 1.
+    static func assemble(_ argument: String?) throws -> (folder: String, assembly: Assembly) {
+        do {
+            let folder = try resolve(argument)
+            return (folder, IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders))
+        } catch {
+            var stderr = StandardError()
+            print(error, to: &stderr)
+            throw ExitCode(1)
+        }
     }
 }
 
