@@ -37,6 +37,7 @@ let package = Package(
         // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
         // JPEGs for previews; the PDF gets the JPEG's own bytes.
         .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo", "CTurboJPEG"]),
+        .target(name: "MIME"),
         .executableTarget(name: "issue", dependencies: [
             "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),
         .testTarget(name: "PDFOutputTests", dependencies: ["PDFOutput", "PageMakeup", "Typesetting", "IssueAssembly", "IssueModel"]),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )

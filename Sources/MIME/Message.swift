@@ -1,0 +1,131 @@
+/// A part of a message: text (sent quoted-printable), binary data (base64), or a multipart of
+/// parts.
+public final class MIMEPart: @unchecked Sendable {
+    public enum Body {
+        case text(String)
+        case binary([UInt8])
+        case multipart(subtype: String, [MIMEPart])
+    }
+
+    public let contentType: String
+    public let body: Body
+    /// `Content-ID` without its angle brackets, for `cid:` references.
+    public let contentID: String?
+    public let filename: String?
+    /// The encoded body, made once: a picture shared by many personalised copies is encoded
+    /// for the first and reused for the rest.
+    private var encodedBody: String?
+
+    public init(contentType: String, body: Body, contentID: String? = nil, filename: String? = nil) {
+        self.contentType = contentType
+        self.body = body
+        self.contentID = contentID
+        self.filename = filename
+    }
+
+    public static func text(_ text: String, subtype: String) -> MIMEPart {
+        MIMEPart(contentType: "text/\(subtype); charset=UTF-8", body: .text(text))
+    }
+
+    /// The part's own headers and body, CRLF throughout.
+    func serialize(into out: inout String) throws(MIMEError) {
+        var headers: [Header] = []
+        switch body {
+        case .text:
+            headers.append(try Header("Content-Type", contentType))
+            headers.append(try Header("Content-Transfer-Encoding", "quoted-printable"))
+        case .binary:
+            var type = contentType
+            if let filename { type += "; " + Self.filenameParameter("name", filename) }
+            headers.append(try Header("Content-Type", type))
+            headers.append(try Header("Content-Transfer-Encoding", "base64"))
+            if let filename { headers.append(try Header("Content-Disposition", "inline; " + Self.filenameParameter("filename", filename))) }
+        case .multipart(let subtype, let parts):
+            var children: [String] = []
+            for part in parts {
+                var text = ""
+                try part.serialize(into: &text)
+                children.append(text)
+            }
+            let boundary = Self.boundary(for: children)
+            var type = "multipart/\(subtype); boundary=\"\(boundary)\""
+            if subtype == "related" { type += "; type=\"text/html\"" }
+            headers.append(try Header("Content-Type", type))
+            if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
+            for h in headers { out += h.folded }
+            out += "\r\n"
+            for child in children {
+                out += "--\(boundary)\r\n"
+                out += child
+                if !child.hasSuffix("\r\n") { out += "\r\n" }
+            }
+            out += "--\(boundary)--\r\n"
+            return
+        }
+        if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
+        for h in headers { out += h.folded }
+        out += "\r\n"
+        out += encoded
+    }
+
+    private var encoded: String {
+        if let encodedBody { return encodedBody }
+        let value: String
+        switch body {
+        case .text(let text): value = Encodings.quotedPrintable(text.hasSuffix("\n") ? text : text + "\n")
+        case .binary(let data): value = Encodings.base64Lines(data)
+        case .multipart: value = ""
+        }
+        encodedBody = value
+        return value
+    }
+
+    /// `name="file.jpg"`, or RFC 2231's `name*=UTF-8''…` when the name is not plain ASCII.
+    static func filenameParameter(_ key: String, _ name: String) -> String {
+        let plain = name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 34 && $0 != 92 }
+        if plain { return "\(key)=\"\(name)\"" }
+        var encoded = ""
+        for b in name.utf8 {
+            if (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || "!#$&+-.^_`|~".utf8.contains(b) {
+                encoded.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                encoded += "%" + String(decoding: [Encodings.hex[Int(b >> 4)], Encodings.hex[Int(b & 15)]], as: UTF8.self)
+            }
+        }
+        return "\(key)*=UTF-8''\(encoded)"
+    }
+
+    /// A boundary made from the parts' content (so the same message has the same bytes) and
+    /// checked to occur in none of them.
+    static func boundary(for children: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for child in children { for b in child.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var salt = 0
+        while true {
+            let candidate = "=_issue_" + String(hash &+ UInt64(salt), radix: 36)
+            // "=_" cannot occur in quoted-printable or base64 text, but check all the same.
+            if !children.contains(where: { $0.contains(candidate) }) { return candidate }
+            salt += 1
+        }
+    }
+}
+
+/// A whole message: its headers in order and its body.
+public struct Message: Sendable {
+    public var headers: [Header]
+    public var body: MIMEPart
+
+    public init(headers: [Header], body: MIMEPart) {
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The message as it goes on the wire: CRLF line endings, folded headers, MIME-Version.
+    public func serialized() throws(MIMEError) -> [UInt8] {
+        var out = ""
+        for header in headers { out += header.folded }
+        out += try Header("MIME-Version", "1.0").folded
+        try body.serialize(into: &out)
+        return Array(out.utf8)
+    }
+}
