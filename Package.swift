@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -37,9 +39,12 @@ let package = Package(
         // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
         // JPEGs for previews; the PDF gets the JPEG's own bytes.
         .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo", "CTurboJPEG"]),
+        .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
+        .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "issue", dependencies: [
-            "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput",
+            "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput", "EmailRendering", "MIME", "Delivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,8 +55,11 @@ let package = Package(
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),
-        .testTarget(name: "PDFOutputTests", dependencies: ["PDFOutput", "PageMakeup", "Typesetting", "IssueAssembly", "IssueModel"]),
-        .testTarget(name: "MIMETests", dependencies: ["MIME"]),
+        .testTarget(name: "PDFOutputTests", dependencies: ["PDFOutput", "PageMakeup", "Typesetting", "IssueAssembly", "IssueModel", "TestSupport"]),
+        // Helpers the tests share (running poppler, qpdf and Python's strict MIME parser).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport"]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )

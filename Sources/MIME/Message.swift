@@ -54,10 +54,12 @@ public final class MIMEPart: @unchecked Sendable {
             if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
             for h in headers { out += h.folded }
             out += "\r\n"
+            // The CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1): a part
+            // that ends with a line break needs one more, or a parser takes its last one away.
             for child in children {
                 out += "--\(boundary)\r\n"
                 out += child
-                if !child.hasSuffix("\r\n") { out += "\r\n" }
+                out += child.hasSuffix("\r\n") ? "\r\n" : "\r\n\r\n"
             }
             out += "--\(boundary)--\r\n"
             return

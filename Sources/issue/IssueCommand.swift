@@ -4,12 +4,12 @@ import ArgumentParser
 struct IssueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
-        abstract: "Turn a folder of Markdown articles into a newspaper: check it, build its PDF, start the next week.",
+        abstract: "Turn a folder of Markdown articles into a newspaper: check it, build its PDF and its email, start the next week.",
         discussion: """
             An issue is one week's folder, issues/<DATE>/, holding issue.yaml, articles/*.md and \
             images/. Its parent folder holds publication.yaml. Commands that take an ISSUE use the \
             newest week under ./issues/ when none is named.
             """,
-        subcommands: [CheckCommand.self, NewCommand.self, BuildCommand.self]
+        subcommands: [CheckCommand.self, NewCommand.self, BuildCommand.self, EmailCommand.self]
     )
 }

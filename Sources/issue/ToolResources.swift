@@ -28,6 +28,13 @@ enum ToolResources {
         home.map { [($0 as NSString).appendingPathComponent("layouts")] } ?? []
     }
 
+    /// The email template: the publication's `layouts/email/issue.mustache`, else the tool's.
+    static func emailTemplate(forWeek week: String) -> String? {
+        let candidates = [(LayoutReader.folder(forWeek: week) as NSString).appendingPathComponent("email/issue.mustache")]
+            + layoutFolders.map { ($0 as NSString).appendingPathComponent("email/issue.mustache") }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// The fonts for an issue: the publication's own `fonts/` beside its `issues/`, else the tool's.
     static func fontsFolder(forWeek week: String) -> String? {
         let own = ((LayoutReader.folder(forWeek: week) as NSString).deletingLastPathComponent as NSString)

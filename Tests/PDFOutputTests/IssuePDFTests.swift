@@ -3,6 +3,7 @@ import IssueAssembly
 import IssueModel
 import PageMakeup
 import PDFOutput
+import TestSupport
 import Typesetting
 import XCTest
 

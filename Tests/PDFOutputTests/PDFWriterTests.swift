@@ -3,6 +3,7 @@ import IssueAssembly
 import IssueModel
 import PageMakeup
 import PDFOutput
+import TestSupport
 import Typesetting
 import XCTest
 
@@ -205,19 +206,6 @@ final class ColumnFlowTests: XCTestCase {
     }
 }
 
-/// Runs one of poppler's or qpdf's tools, its standard output and error together.
-func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
 
 /// Pictures of every kind a newsroom sends, and broken ones.
 final class ImageTests: XCTestCase {

@@ -176,6 +176,31 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(badLayout.stderr.contains("no layout 'broadsheet'"), badLayout.stderr)
     }
 
+    func testEmailWritesTheListCopyPersonalCopiesAndTheArchivePage() throws {
+        let folder = try copyOfSample()
+        let made = try run(["email"], in: folder)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(made.stdout.hasPrefix("wrote build/2026-12-03.eml ("), made.stdout)
+        XCTAssertTrue(made.stdout.contains("of Gmail's 102 KB"), made.stdout)
+        let eml = try Data(contentsOf: folder.appendingPathComponent("build/2026-12-03.eml"))
+        XCTAssertTrue(String(decoding: eml.prefix(200), as: UTF8.self).hasPrefix("Date: "))
+
+        try "email,name,token\r\nana@example.org,Ana Ruiz,t1\r\nben@example.org,,t2\r\n"
+            .write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
+        let personal = try run(["email", "--recipients", "list.csv", "--dir", "out", "--mbox", "all.mbox", "--html", "web.html"], in: folder)
+        XCTAssertEqual(personal.status, 0, personal.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+        XCTAssertEqual(files, ["000001-ana_example.org.eml", "000002-ben_example.org.eml"])
+        let mbox = try String(contentsOf: folder.appendingPathComponent("all.mbox"), encoding: .utf8)
+        XCTAssertEqual(mbox.components(separatedBy: "\nFrom issue ").count + (mbox.hasPrefix("From issue ") ? 0 : -1), 2)
+        let web = try String(contentsOf: folder.appendingPathComponent("web.html"), encoding: .utf8)
+        XCTAssertTrue(web.contains("src=\"images/river-road.jpg\""), "the archive page links its pictures")
+
+        let bad = try run(["email", "--recipients", "list.csv"], in: folder)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--recipients needs --dir or --mbox"), bad.stderr)
+    }
+
     func testHelpDocumentsTheCommands() throws {
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)

@@ -1,0 +1,131 @@
+import Foundation
+import EmailRendering
+import IssueModel
+import MIME
+
+/// The issue's messages: one for a list server, or one per subscriber. Pictures are read and
+/// encoded once and shared by every copy.
+public final class Newsletter {
+    public let issue: Issue
+    public let edition: EmailEdition
+    private let from: Mailbox
+    private let imageParts: [MIMEPart]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(issue: Issue, edition: EmailEdition) throws {
+        self.issue = issue
+        self.edition = edition
+        guard let fromText = issue.publication.email.from else {
+            throw Failure(description: "publication.yaml gives no email 'from': a message needs a From address")
+        }
+        do {
+            from = try Mailbox(parsing: fromText)
+        } catch {
+            throw Failure(description: "publication.yaml's email 'from': \(error)")
+        }
+        var parts: [MIMEPart] = []
+        for image in edition.images {
+            guard let data = FileManager.default.contents(atPath: image.path) else {
+                throw Failure(description: "\(image.path): cannot be read")
+            }
+            let type = image.format == .jpeg ? "image/jpeg" : "image/png"
+            parts.append(MIMEPart(contentType: type, body: .binary([UInt8](data)), contentID: image.contentID,
+                                  filename: (image.source as NSString).lastPathComponent))
+        }
+        imageParts = parts
+    }
+
+    var domain: String { String(from.address.split(separator: "@").last ?? "localhost") }
+
+    /// The copy for a list server: addressed to the list's own address, with list-level
+    /// unsubscribe links.
+    public func listMessage(date: Date) throws -> [UInt8] {
+        try message(to: from, values: values(email: "", token: ""), messageID: "issue-\(issue.number)-\(issue.date)@\(domain)", date: date)
+    }
+
+    /// A subscriber's own copy. Its Message-ID comes from the issue and the address, so the
+    /// same copy sent twice carries the same Message-ID and receivers can drop the second.
+    public func message(for recipient: Recipient, date: Date) throws -> [UInt8] {
+        let to = try Mailbox(name: recipient.name, address: recipient.email)
+        var values = values(email: recipient.email, token: recipient.token)
+        values["name"] = recipient.name ?? ""
+        let id = Token.make(email: recipient.email, secret: "message-id \(issue.number) \(issue.date)")
+        return try message(to: to, values: values, messageID: "issue-\(issue.number)-\(issue.date)-\(id)@\(domain)", date: date)
+    }
+
+    func values(email: String, token: String) -> [String: String] {
+        var v = ["email": email, "token": token]
+        v["unsubscribe_url"] = issue.publication.email.unsubscribeURL.map { fill($0, email: email, token: token) } ?? ""
+        return v
+    }
+
+    func fill(_ template: String, email: String, token: String) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return Publication.fill(template: template, with: [
+            "email": email.addingPercentEncoding(withAllowedCharacters: allowed) ?? "",
+            "token": token.addingPercentEncoding(withAllowedCharacters: allowed) ?? "",
+            "date": issue.date.description, "number": String(issue.number), "volume": issue.volume.map(String.init) ?? "",
+        ])
+    }
+
+    private func message(to: Mailbox, values: [String: String], messageID: String, date: Date) throws -> [UInt8] {
+        let email = issue.publication.email
+        var headers = [
+            try Header("Date", Header.date(date)),
+            try Header("From", from.headerValue),
+            try Header("To", to.headerValue),
+            try Header("Subject", Encodings.headerText(edition.subject)),
+            try Header("Message-ID", "<\(messageID)>"),
+        ]
+        if let replyTo = email.replyTo { headers.append(try Header("Reply-To", try Mailbox(parsing: replyTo).headerValue)) }
+        if let listID = email.listID { headers.append(try Header("List-Id", Self.listID(listID))) }
+        var unsubscribe: [String] = []
+        if let url = email.unsubscribeURL { unsubscribe.append("<\(fill(url, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
+        if let mailto = email.unsubscribeMailto { unsubscribe.append("<\(fill(mailto, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
+        if !unsubscribe.isEmpty { headers.append(try Header("List-Unsubscribe", unsubscribe.joined(separator: ", "))) }
+        // One-click unsubscribe (RFC 8058) needs the https link.
+        if email.unsubscribeURL?.lowercased().hasPrefix("https://") == true {
+            headers.append(try Header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        }
+        let (html, text) = edition.personalized(values)
+        let related = MIMEPart(contentType: "", body: .multipart(subtype: "related", [.text(html, subtype: "html")] + imageParts))
+        let body = MIMEPart(contentType: "", body: .multipart(subtype: "alternative", [
+            .text(text, subtype: "plain"), imageParts.isEmpty ? .text(html, subtype: "html") : related,
+        ]))
+        return try Message(headers: headers, body: body).serialized()
+    }
+
+    /// `Description <list.id>` with a non-ASCII description encoded (RFC 2919 allows a phrase).
+    static func listID(_ value: String) -> String {
+        guard let open = value.lastIndex(of: "<") else { return "<\(value)>" }
+        let description = value[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let id = value[open...]
+        if description.isEmpty { return String(id) }
+        let ascii = description.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
+        return (ascii ? "\"\(description.replacingOccurrences(of: "\"", with: ""))\"" : Encodings.headerText(description)) + " " + id
+    }
+}
+
+/// Messages in an mbox file (mboxrd: a `From ` line before each, `>` before body lines that
+/// start with `From `), with LF line endings as mailbox files have.
+public enum Mbox {
+    public static func entry(_ message: [UInt8], sender: String, date: Date) -> [UInt8] {
+        var text = String(decoding: message, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var l = String(line)
+            let stripped = l.drop(while: { $0 == ">" })
+            if stripped.hasPrefix("From ") { l = ">" + l }
+            return l
+        }
+        if lines.last == "" { lines.removeLast() }
+        text = lines.joined(separator: "\n")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE MMM dd HH:mm:ss yyyy"
+        return Array("From \(sender) \(formatter.string(from: date))\n\(text)\n\n".utf8)
+    }
+}

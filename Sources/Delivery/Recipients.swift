@@ -1,0 +1,143 @@
+import Crypto
+import Foundation
+import IssueModel
+
+/// One subscriber of the list.
+public struct Recipient: Hashable, Sendable {
+    public var email: String
+    public var name: String?
+    public var language: String?
+    /// The opaque token of unsubscribe links: the CSV's, or made from the address with the
+    /// list's secret.
+    public var token: String
+    /// Any other columns, for templates.
+    public var fields: [String: String]
+}
+
+/// A recipients CSV: a header row with an `email` column (required) and optional `name`,
+/// `lang`, `token` and any other columns; UTF-8; fields quoted with `"` (doubled inside);
+/// CRLF or LF line endings. Bad addresses and duplicates (compared without regard to case) are
+/// reported with their line and left out, never dropped silently.
+public enum RecipientList {
+    public static func read(path: String, displayPath: String, secret: String) -> (recipients: [Recipient], diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ([], [.error("cannot read the recipients file", at: SourceLocation(file: displayPath))])
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            return ([], [.error("the recipients file is not UTF-8", at: SourceLocation(file: displayPath))])
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let rows = parse(text)
+        guard let header = rows.first else {
+            return ([], [.error("the recipients file is empty", at: SourceLocation(file: displayPath))])
+        }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let emailColumn = columns.firstIndex(of: "email") else {
+            return ([], [.error("the recipients file has no 'email' column", at: SourceLocation(file: displayPath, line: header.line),
+                                hint: "the first row names the columns: email,name,lang,token,…")])
+        }
+        var seen: [String: Int] = [:]
+        var out: [Recipient] = []
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
+            let at = SourceLocation(file: displayPath, line: row.line)
+            func value(_ column: String) -> String? {
+                guard let i = columns.firstIndex(of: column), i < row.fields.count else { return nil }
+                let v = row.fields[i].trimmingCharacters(in: .whitespaces)
+                return v.isEmpty ? nil : v
+            }
+            let email = emailColumn < row.fields.count ? row.fields[emailColumn].trimmingCharacters(in: .whitespaces) : ""
+            guard isAddress(email) else {
+                diagnostics.append(.warning("'\(email.prefix(60))' is not an e-mail address; left out", at: at))
+                continue
+            }
+            if let first = seen[email.lowercased()] {
+                diagnostics.append(.warning("\(email) is on the list twice (first on line \(first)); mailed once", at: at))
+                continue
+            }
+            if let name = value("name"), name.unicodeScalars.contains(where: { $0.value < 32 }) {
+                diagnostics.append(.warning("the name of \(email) holds a control character; left out", at: at))
+                continue
+            }
+            seen[email.lowercased()] = row.line
+            var fields: [String: String] = [:]
+            for (i, column) in columns.enumerated() where i < row.fields.count && !["email", "name", "lang", "token"].contains(column) {
+                fields[column] = row.fields[i]
+            }
+            let token = value("token") ?? (secret.isEmpty ? nil : Token.make(email: email, secret: secret))
+            guard let token else {
+                diagnostics.append(.error("\(email) has no token, and no secret is set to make one", at: at,
+                                          hint: "give a 'token' column, or set ISSUE_TOKEN_SECRET to a long random string"))
+                continue
+            }
+            out.append(Recipient(email: email, name: value("name"), language: value("lang"), token: token, fields: fields))
+        }
+        return (out, diagnostics)
+    }
+
+    struct Row {
+        var fields: [String]
+        var line: Int
+    }
+
+    /// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
+    static func parse(_ text: String) -> [Row] {
+        var rows: [Row] = []
+        var field = "", fields: [String] = []
+        var quoted = false, line = 1, rowLine = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty: quoted = true
+            case ",": fields.append(field); field = ""
+            case "\r": break
+            case "\n":
+                fields.append(field)
+                rows.append(Row(fields: fields, line: rowLine))
+                fields = []; field = ""
+                line += 1; rowLine = line
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            rows.append(Row(fields: fields, line: rowLine))
+        }
+        return rows
+    }
+
+    static func isAddress(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasSuffix(".")
+            && !s.contains(where: { $0.isWhitespace || "<>()[],;:\\\"".contains($0) }) && s.utf8.count <= 254
+    }
+}
+
+/// Unsubscribe tokens made from an address and the list's secret (HMAC-SHA-256): the same
+/// address always gets the same token, and nobody can make one without the secret.
+public enum Token {
+    public static func make(email: String, secret: String) -> String {
+        let key = SymmetricKey(data: Data(secret.utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(email.lowercased().utf8), using: key)
+        // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe.
+        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,48 @@
+/// Colours and type of the email edition. Chosen to survive the colour inversion Gmail's and
+/// Outlook's apps apply in dark mode: near-black on white, a dark accent, no pale tints that
+/// would turn into glare.
+public struct EmailTheme: Hashable, Sendable {
+    public var text = "#1a1a1a"
+    public var muted = "#555555"
+    public var accent = "#8a1c1c"
+    public var rule = "#cccccc"
+    public var background = "#ffffff"
+    public var serif = "Georgia, 'Times New Roman', Times, serif"
+    public var sans = "Helvetica, Arial, sans-serif"
+    public var mono = "Menlo, Consolas, 'Courier New', monospace"
+    /// The container's width in pixels.
+    public var width = 600
+
+    public init() {}
+}
+
+/// HTML escaping for text and attribute values: nothing an article says becomes markup.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters have no place in an email's HTML.
+                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A URL an email may link to: web and mail addresses only. Anything else (a path in the
+    /// issue folder, `javascript:`) is not linked.
+    static func linkable(_ url: String) -> String? {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") else { return nil }
+        guard !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" }) else { return nil }
+        return url
+    }
+}
