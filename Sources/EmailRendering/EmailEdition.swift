@@ -62,8 +62,11 @@ public enum EmailRenderer {
     /// - Parameters:
     ///   - inlineImages: pictures by `cid:` (a message); false links them by their relative
     ///     path (the web archive page, which also never shortens stories).
-    public static func render(_ issue: Issue, template: String, theme: EmailTheme = EmailTheme(),
+    /// - Parameters:
+    ///   - theme: the look; by default the issue's layout's `email:` over the defaults.
+    public static func render(_ issue: Issue, template: String, theme: EmailTheme? = nil,
                               inlineImages: Bool = true, budget: Int = EmailRenderer.budget) throws -> EmailEdition {
+        let theme = theme ?? EmailTheme(issue.pageLayout?.email)
         let mustache: MustacheTemplate
         do {
             mustache = try MustacheTemplate(string: template)

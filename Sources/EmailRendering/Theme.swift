@@ -1,3 +1,5 @@
+import IssueModel
+
 /// Colours and type of the email edition. Chosen to survive the colour inversion Gmail's and
 /// Outlook's apps apply in dark mode: near-black on white, a dark accent, no pale tints that
 /// would turn into glare.
@@ -14,6 +16,21 @@ public struct EmailTheme: Hashable, Sendable {
     public var width = 600
 
     public init() {}
+
+    /// The defaults, with what the layout's `email:` mapping gives.
+    public init(_ layout: Layout.Email?) {
+        self.init()
+        guard let layout else { return }
+        text = layout.text ?? text
+        muted = layout.muted ?? muted
+        accent = layout.accent ?? accent
+        rule = layout.rule ?? rule
+        background = layout.background ?? background
+        serif = layout.serif ?? serif
+        sans = layout.sans ?? sans
+        mono = layout.mono ?? mono
+        width = layout.width ?? width
+    }
 }
 
 /// HTML escaping for text and attribute values: nothing an article says becomes markup.

@@ -3,7 +3,8 @@ import IssueModel
 
 /// `layouts/<name>.yaml`: the page, its grid and the type styles, checked value by value.
 public enum LayoutReader {
-    static let keys = ["name", "page", "columns", "gutter", "column_rules", "baseline", "styles"]
+    static let keys = ["name", "page", "columns", "gutter", "column_rules", "baseline", "styles", "email"]
+    static let emailKeys = ["text", "muted", "accent", "rule", "background", "serif", "sans", "mono", "width"]
     static let pageKeys = ["width", "height", "margins", "bleed", "facing"]
     static let marginKeys = ["top", "bottom", "inside", "outside"]
     static let styleKeys = ["font", "size", "leading", "bold", "italic", "small_caps", "tracking", "align", "indent",
@@ -95,6 +96,37 @@ public enum LayoutReader {
             fields.absorb(given)
         }
         layout.styles = styles
+        if var email = fields.mapping("email") {
+            func colour(_ key: String) -> String? {
+                guard let value = email.text(key) else { return nil }
+                let hex = value.dropFirst()
+                guard value.hasPrefix("#"), [3, 6].contains(hex.count), hex.allSatisfy(\.isHexDigit) else {
+                    email.report(.error("'\(key)' must be a colour like #1a1a1a, not '\(YAMLFields.clip(value))'", at: email.location(ofValue: key)))
+                    return nil
+                }
+                return value
+            }
+            func fonts(_ key: String) -> String? {
+                guard let value = email.text(key) else { return nil }
+                // A CSS font list goes into style attributes: no quotes that end them, no markup.
+                guard !value.contains(where: { "\"<>;{}\\".contains($0) }) else {
+                    email.report(.error("'\(key)' must be a list of fonts like Georgia, serif", at: email.location(ofValue: key)))
+                    return nil
+                }
+                return value
+            }
+            layout.email.text = colour("text")
+            layout.email.muted = colour("muted")
+            layout.email.accent = colour("accent")
+            layout.email.rule = colour("rule")
+            layout.email.background = colour("background")
+            layout.email.serif = fonts("serif")
+            layout.email.sans = fonts("sans")
+            layout.email.mono = fonts("mono")
+            layout.email.width = email.integer("width", in: 480...800)
+            email.warnAboutUnknownKeys(known: emailKeys, what: "'email'")
+            fields.absorb(email)
+        }
         fields.warnAboutUnknownKeys(known: keys, what: "the layout")
         return layout
     }

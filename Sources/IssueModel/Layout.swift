@@ -89,6 +89,23 @@ public struct Layout: Hashable, Sendable {
     /// top of the text area. The body's leading.
     public var baseline: Double
     public var styles: [StyleName: Style]
+    /// The email edition's look, from the layout's `email:` mapping; what is not given keeps
+    /// the email renderer's default.
+    public var email = Email()
+
+    /// Colours (`#rrggbb`), font stacks (CSS) and width (pixels) of the email edition.
+    public struct Email: Hashable, Sendable {
+        public var text: String?
+        public var muted: String?
+        public var accent: String?
+        public var rule: String?
+        public var background: String?
+        public var serif: String?
+        public var sans: String?
+        public var mono: String?
+        public var width: Int?
+        public init() {}
+    }
 
     public init(name: String, file: String, pageWidth: Double, pageHeight: Double, margins: Margins, bleed: Double,
                 facingPages: Bool, columns: Int, gutter: Double, columnRules: Bool, baseline: Double,

@@ -86,6 +86,16 @@ final class EmailTests: XCTestCase {
         print("email HTML \(mail.html.utf8.count) bytes (budget \(EmailRenderer.budget)); shortened \(mail.shortened)")
     }
 
+    func testTheLayoutThemesTheEmail() throws {
+        var issue = try sample()
+        issue.pageLayout?.email.accent = "#005f73"
+        issue.pageLayout?.email.width = 640
+        let html = try EmailRenderer.render(issue, template: try template()).html
+        XCTAssertTrue(html.contains("color:#005f73"))
+        XCTAssertFalse(html.contains("#8a1c1c"))
+        XCTAssertTrue(html.contains("width=\"640\""))
+    }
+
     func testNothingAnArticleSaysBecomesMarkup() throws {
         var issue = try sample()
         var article = Article(slug: "99-hostile", file: "x.md", title: "<script>alert(1)</script> & \"quotes\"", language: "en")

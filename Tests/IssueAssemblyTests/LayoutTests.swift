@@ -18,6 +18,8 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(t.style(.body).leading, 11.5)
         XCTAssertEqual(t.style(.headline).size(spanning: 3), 34)
         XCTAssertEqual(t.style(.headline).size(spanning: 12), 48)
+        XCTAssertEqual(t.email.accent, "#8a1c1c")
+        XCTAssertEqual(t.email.width, 600)
         let letter = try XCTUnwrap(LayoutReader.read(name: "letter", folders: [folder]).layout)
         XCTAssertEqual(letter.columns, 3)
         XCTAssertEqual(letter.margins.inside, 43.2, accuracy: 0.001)
@@ -43,6 +45,10 @@ final class LayoutTests: XCTestCase {
           body: {font: PT Serif, size: 9.5pt, align: sideways}
           sidebar: {font: PT Sans}
         colour: red
+        email:
+          accent: red
+          sans: "Arial; } body { display: none"
+          width: 2000
         """.write(to: dir.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let read = LayoutReader.read(name: "broken", folders: [dir.path], workingFolder: dir.path)
         XCTAssertNil(read.layout)
@@ -53,6 +59,9 @@ final class LayoutTests: XCTestCase {
             "9:46 error: 'align' must be one of justify, left, center, right, not 'sideways'",
             "10:3 warning: unknown style 'sidebar'; it is ignored",
             "11:1 warning: unknown key 'colour' in the layout; it is ignored",
+            "13:11 error: 'accent' must be a colour like #1a1a1a, not 'red'",
+            "14:9 error: 'sans' must be a list of fonts like Georgia, serif",
+            "15:10 error: 'width' must be from 480 to 800, not 2000",
         ])
         let missing = LayoutReader.read(name: "nowhere", folders: [dir.path])
         XCTAssertEqual(missing.diagnostics.first?.message.hasPrefix("no layout 'nowhere'"), true)
