@@ -38,7 +38,7 @@ let package = Package(
         // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
         // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
         // JPEGs for previews; the PDF gets the JPEG's own bytes.
-        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "CCairo", "CTurboJPEG"]),
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
         .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel",

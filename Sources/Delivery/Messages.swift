@@ -15,7 +15,20 @@ public final class Newsletter {
         public var description: String
     }
 
-    public init(issue: Issue, edition: EmailEdition) throws {
+    /// The bytes of a picture as the message carries it, and their MIME type.
+    public typealias PictureSource = @Sendable (EmailImage) throws -> (bytes: [UInt8], contentType: String)
+
+    /// The file as it is.
+    public static let filePictures: PictureSource = { image in
+        guard let data = FileManager.default.contents(atPath: image.path) else {
+            throw Failure(description: "\(image.path): cannot be read")
+        }
+        return ([UInt8](data), image.format == .jpeg ? "image/jpeg" : "image/png")
+    }
+
+    /// - Parameter pictures: where the pictures' bytes come from (scaled for email by the
+    ///   caller, who has the means); the files as they are by default.
+    public init(issue: Issue, edition: EmailEdition, pictures: PictureSource = Newsletter.filePictures) throws {
         self.issue = issue
         self.edition = edition
         guard let fromText = issue.publication.email.from else {
@@ -28,11 +41,8 @@ public final class Newsletter {
         }
         var parts: [MIMEPart] = []
         for image in edition.images {
-            guard let data = FileManager.default.contents(atPath: image.path) else {
-                throw Failure(description: "\(image.path): cannot be read")
-            }
-            let type = image.format == .jpeg ? "image/jpeg" : "image/png"
-            parts.append(MIMEPart(contentType: type, body: .binary([UInt8](data)), contentID: image.contentID,
+            let (bytes, type) = try pictures(image)
+            parts.append(MIMEPart(contentType: type, body: .binary(bytes), contentID: image.contentID,
                                   filename: (image.source as NSString).lastPathComponent))
         }
         imageParts = parts

@@ -4,6 +4,8 @@ import EmailRendering
 import Foundation
 import IssueAssembly
 import IssueModel
+import PageMakeup
+import PDFOutput
 
 struct EmailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,7 +63,13 @@ struct EmailCommand: ParsableCommand {
         let newsletter: Newsletter
         do {
             edition = try EmailRenderer.render(issue, template: template)
-            newsletter = try Newsletter(issue: issue, edition: edition)
+            // Pictures go in at most 1200 pixels wide (twice the 600 px column, for sharp
+            // screens), encoded again: a message of a few hundred kilobytes, not megabytes.
+            newsletter = try Newsletter(issue: issue, edition: edition) { image in
+                let scaled = try PictureScaling.scaled(PageImage(path: image.path, format: image.format,
+                                                                 pixelWidth: image.width, pixelHeight: image.height), maxWidth: 1200)
+                return (scaled.bytes, scaled.format == .jpeg ? "image/jpeg" : "image/png")
+            }
         } catch {
             try fail("\(error)")
         }

@@ -265,3 +265,32 @@ final class ImageTests: XCTestCase {
         }
     }
 }
+
+final class PictureScalingTests: XCTestCase {
+    func testPicturesAreScaledTo1200PixelsAndEncodedAgainOnlyWhenThatIsSmaller() throws {
+        let images = PDFWriterTests.packageRoot.appendingPathComponent("issues/2026-12-03/images")
+        let photo = PageImage(path: images.appendingPathComponent("river-road.jpg").path, format: .jpeg, pixelWidth: 1600, pixelHeight: 1067)
+        let scaled = try PictureScaling.scaled(photo, maxWidth: 1200)
+        XCTAssertEqual(scaled.width, 1200)
+        XCTAssertEqual(scaled.height, 800)
+        XCTAssertEqual(scaled.format, .jpeg)
+        XCTAssertTrue(scaled.bytes.starts(with: [0xFF, 0xD8, 0xFF]))
+        let original = try Data(contentsOf: URL(fileURLWithPath: photo.path))
+        XCTAssertLessThan(scaled.bytes.count, original.count)
+        // Decodable: the PDF writer takes it back.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scaled-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(scaled.bytes).write(to: folder.appendingPathComponent("s.jpg"))
+        let page = DisplayPage(width: 200, height: 200, items: [.image(PageImage(path: folder.appendingPathComponent("s.jpg").path, format: .jpeg,
+                                                                                   pixelWidth: 1200, pixelHeight: 800), Rect(x: 0, y: 0, width: 150, height: 100))])
+        try PDFWriter.writePDF(DisplayDocument(pages: [page], metadata: DocumentMetadata(title: "s", date: "2026-12-03T00:00:00")),
+                               to: folder.appendingPathComponent("s.pdf").path)
+        // A narrow picture, and a drawing that scaling would make larger, go as they are.
+        let portrait = PageImage(path: images.appendingPathComponent("renee-dufresne.jpg").path, format: .jpeg, pixelWidth: 1000, pixelHeight: 1250)
+        XCTAssertEqual(try PictureScaling.scaled(portrait, maxWidth: 1200).bytes, [UInt8](try Data(contentsOf: URL(fileURLWithPath: portrait.path))))
+        let chart = PageImage(path: images.appendingPathComponent("rent-increases.png").path, format: .png, pixelWidth: 1400, pixelHeight: 900)
+        let kept = try PictureScaling.scaled(chart, maxWidth: 1200)
+        XCTAssertLessThanOrEqual(kept.bytes.count, try Data(contentsOf: URL(fileURLWithPath: chart.path)).count)
+    }
+}
