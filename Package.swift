@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "IssueModel", "IssueAssembly"]),
         .testTarget(name: "PDFOutputTests", dependencies: ["PDFOutput", "PageMakeup", "Typesetting", "IssueAssembly", "IssueModel", "TestSupport"]),
         // Helpers the tests share (running poppler, qpdf and Python's strict MIME parser).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["IssueModel"], path: "Tests/TestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport"]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),

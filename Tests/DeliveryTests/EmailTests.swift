@@ -33,28 +33,9 @@ final class EmailTests: XCTestCase {
         return s
     }
 
+    /// The words of an article as the email shows them: a footnote mark stands apart.
     static func words(of article: Article) -> [String] {
-        var text = [article.kicker, article.title, article.deck, article.byline, article.caption].compactMap { $0 }.joined(separator: " ")
-        func visit(_ block: Block) {
-            switch block.kind {
-            case .paragraph(let inlines), .heading(_, let inlines):
-                // Pictures are not text; a footnote mark stands apart from its word.
-                text += " " + inlines.map { inline -> String in
-                    switch inline {
-                    case .image: return ""
-                    case .footnoteReference: return " "
-                    default: return [inline].plainText
-                    }
-                }.joined()
-            case .list(let list): list.items.forEach { $0.blocks.forEach(visit) }
-            case .blockQuote(let blocks), .footnoteDefinition(_, _, let blocks): blocks.forEach(visit)
-            case .codeBlock(_, let code): text += " " + code
-            case .table(let table): text += " " + ([table.header] + table.rows).flatMap { $0.map(\.plainText) }.joined(separator: " ")
-            case .thematicBreak: break
-            }
-        }
-        article.body.forEach(visit)
-        return text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        readerWords(of: article, headMatter: [], footnoteMarks: .apart)
     }
 
     func testEveryWordIsInTheTextPartAndTheArchivePageAndTheUnshortenedHTML() throws {

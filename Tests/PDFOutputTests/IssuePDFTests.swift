@@ -35,24 +35,10 @@ final class IssuePDFTests: XCTestCase {
         return Built(issue: issue, madeUp: madeUp, pdf: pdf)
     }
 
-    /// Every word a reader should find: headline matter, body text (lists, quotes, tables,
-    /// footnotes), captions and credits; pictures' descriptions are not printed.
+    /// Every word a reader should find: headline matter (the PDF prints credits and pull
+    /// quotes), body text, captions; a footnote mark runs into its word in extracted text.
     static func words(of article: Article) -> [String] {
-        var text = [article.kicker, article.title, article.deck, article.byline, article.caption, article.credit,
-                    article.pullquote, article.dateline].compactMap { $0 }.joined(separator: " ")
-        func visit(_ block: Block) {
-            switch block.kind {
-            case .paragraph(let inlines), .heading(_, let inlines):
-                text += " " + inlines.filter { if case .image = $0 { return false } else { return true } }.plainText
-            case .list(let list): list.items.forEach { $0.blocks.forEach(visit) }
-            case .blockQuote(let blocks), .footnoteDefinition(_, _, let blocks): blocks.forEach(visit)
-            case .codeBlock(_, let code): text += " " + code
-            case .table(let table): text += " " + ([table.header] + table.rows).flatMap { $0.map(\.plainText) }.joined(separator: " ")
-            case .thematicBreak: break
-            }
-        }
-        article.body.forEach(visit)
-        return text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        readerWords(of: article, headMatter: [article.credit, article.pullquote, article.dateline], footnoteMarks: .attached)
     }
 
     func extractedWords(_ pdf: URL) throws -> Set<String> {

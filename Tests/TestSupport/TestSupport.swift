@@ -1,4 +1,5 @@
 import Foundation
+import IssueModel
 import XCTest
 
 /// Helpers the test targets share: the real tools they check output with.
@@ -73,3 +74,33 @@ public func checkLines(_ bytes: [UInt8], maximum: Int = 998, file: StaticString 
     }
 }
 
+
+public enum FootnoteMarks { case attached, apart }
+
+/// Every word of an article a reader should find in an edition: its kicker, title, deck,
+/// byline and caption, `headMatter` besides, and its body (lists, quotes, code, tables,
+/// footnotes; pictures' descriptions are not printed). A footnote mark is joined to the word
+/// before it (as text extraction of a superscript gives it) or set apart.
+public func readerWords(of article: Article, headMatter: [String?], footnoteMarks: FootnoteMarks) -> [String] {
+    var text = ([article.kicker, article.title, article.deck, article.byline, article.caption] + headMatter)
+        .compactMap { $0 }.joined(separator: " ")
+    func visit(_ block: Block) {
+        switch block.kind {
+        case .paragraph(let inlines), .heading(_, let inlines):
+            text += " " + inlines.map { inline -> String in
+                switch inline {
+                case .image: return ""
+                case .footnoteReference: return footnoteMarks == .apart ? " " : [inline].plainText
+                default: return [inline].plainText
+                }
+            }.joined()
+        case .list(let list): list.items.forEach { $0.blocks.forEach(visit) }
+        case .blockQuote(let blocks), .footnoteDefinition(_, _, let blocks): blocks.forEach(visit)
+        case .codeBlock(_, let code): text += " " + code
+        case .table(let table): text += " " + ([table.header] + table.rows).flatMap { $0.map(\.plainText) }.joined(separator: " ")
+        case .thematicBreak: break
+        }
+    }
+    article.body.forEach(visit)
+    return text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+}
