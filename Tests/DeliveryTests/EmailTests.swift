@@ -77,6 +77,15 @@ final class EmailTests: XCTestCase {
         XCTAssertTrue(html.contains("width=\"640\""))
     }
 
+    func testWithoutAnArchiveTheOverLongEmailIsAWarningSayingByHowMuch() throws {
+        var issue = try sample()
+        issue.publication.archiveURL = nil
+        let edition = try EmailRenderer.render(issue, template: try template())
+        XCTAssertEqual(edition.shortened, [])
+        XCTAssertEqual(edition.diagnostics.count, 1)
+        XCTAssertTrue(edition.diagnostics[0].message.contains("KB over the 102 KB at which Gmail clips it"), edition.diagnostics[0].message)
+    }
+
     func testNothingAnArticleSaysBecomesMarkup() throws {
         var issue = try sample()
         var article = Article(slug: "99-hostile", file: "x.md", title: "<script>alert(1)</script> & \"quotes\"", language: "en")
@@ -211,6 +220,18 @@ final class EmailTests: XCTestCase {
             let (scroll, window) = (Int(match.1)!, Int(match.2)!)
             XCTAssertEqual(window, width)
             XCTAssertLessThanOrEqual(scroll, window, "horizontal scroll at \(width) px")
+            // And the screenshot a person looks at.
+            let shot = folder.appendingPathComponent("email-\(width).png")
+            let capture = Process()
+            capture.executableURL = URL(fileURLWithPath: chromium)
+            capture.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files",
+                                 "--window-size=\(width + 100),1800", "--screenshot=\(shot.path)", frame.absoluteString]
+            capture.standardOutput = FileHandle.nullDevice
+            capture.standardError = FileHandle.nullDevice
+            try capture.run()
+            capture.waitUntilExit()
+            let png = try Data(contentsOf: shot)
+            XCTAssertTrue(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG screenshot at \(width) px")
         }
     }
 }
