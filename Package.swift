@@ -28,6 +28,7 @@ let package = Package(
         // libhyphen ships no .pc file: its module map links it by name.
         .systemLibrary(name: "CHyphen", providers: [.apt(["libhyphen-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
 
         .target(name: "IssueModel"),
         .target(name: "IssueAssembly", dependencies: [
@@ -37,8 +38,9 @@ let package = Package(
         .target(name: "PageMakeup", dependencies: ["IssueModel", "Typesetting"]),
         // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
         // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
-        // JPEGs for previews; the PDF gets the JPEG's own bytes.
-        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG"]),
+        // JPEGs for previews; the PDF gets the JPEG's own bytes. qpdf sets the print boxes
+        // Cairo cannot.
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
         .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel",

@@ -14,6 +14,12 @@ final class ImageSurfaces {
     static let maximumPixels = 100_000_000
 
     private var surfaces: [String: OpaquePointer] = [:]
+    /// Pictures turned to gray (for black-and-white printers); JPEGs then go in as pixels.
+    let grayscale: Bool
+
+    init(grayscale: Bool = false) {
+        self.grayscale = grayscale
+    }
 
     func surface(for image: PageImage) throws(PDFOutputError) -> OpaquePointer {
         if let known = surfaces[image.path] { return known }
@@ -22,6 +28,7 @@ final class ImageSurfaces {
         case .png: surface = try png(image.path)
         case .jpeg: surface = try jpeg(image.path)
         }
+        if grayscale { Self.makeGray(surface) }
         // One image object in the PDF however often the picture is drawn.
         let id = Array(image.path.utf8)
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: id.count)
@@ -42,7 +49,21 @@ final class ImageSurfaces {
             cairo_surface_destroy(surface)
             throw .image(path, "is not a PNG Cairo can read (\(String(cString: cairo_status_to_string(status))))")
         }
-        return surface
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_ARGB32 else { return surface }
+        // A PNG with an alpha channel is laid on white: no soft masks in the PDF, which some
+        // raster image processors at print shops flatten badly.
+        let width = cairo_image_surface_get_width(surface), height = cairo_image_surface_get_height(surface)
+        guard let flat = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), let cr = cairo_create(flat) else {
+            return surface
+        }
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        cairo_set_source_surface(cr, surface, 0, 0)
+        cairo_paint(cr)
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+        cairo_surface_flush(flat)
+        return flat
     }
 
     private func jpeg(_ path: String) throws(PDFOutputError) -> OpaquePointer {
@@ -94,11 +115,29 @@ final class ImageSurfaces {
         cairo_surface_mark_dirty(surface)
         // Cairo 1.16 embeds a CMYK JPEG without the Decode array that Adobe's inverted inks
         // need, and viewers show it as a negative: such a picture goes in as its decoded pixels.
-        if isCMYK && adobe { return surface }
+        // So does any picture made gray.
+        if (isCMYK && adobe) || grayscale { return surface }
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
         copy.initialize(from: bytes, count: bytes.count)
         cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)
         return surface
+    }
+
+    /// Every pixel to its luminance (Rec. 709 weights), in place: red, green and blue equal.
+    static func makeGray(_ surface: OpaquePointer) {
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else { return }
+        let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        for y in 0..<height {
+            for x in 0..<width {
+                let p = data + y * stride + x * 4
+                let blue = 0.0722 * Double(p[0]), green = 0.7152 * Double(p[1]), red = 0.2126 * Double(p[2])
+                let gray = UInt8(min(255, (blue + green + red).rounded()))
+                p[0] = gray; p[1] = gray; p[2] = gray
+            }
+        }
+        cairo_surface_mark_dirty(surface)
     }
 
     /// Photoshop writes CMYK JPEGs with an Adobe APP14 segment and their inks inverted.

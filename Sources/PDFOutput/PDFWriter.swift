@@ -24,21 +24,40 @@ public enum PDFOutputError: Error, CustomStringConvertible, Equatable {
 /// metadata; or PNG previews of the pages.
 public enum PDFWriter {
     /// Writes the PDF through a temporary file beside `path`, renamed into place only when
-    /// complete: a failed build never leaves half a PDF.
-    public static func writePDF(_ document: DisplayDocument, to path: String) throws(PDFOutputError) {
+    /// complete: a failed build never leaves half a PDF. Returns what was made.
+    @discardableResult
+    public static func writePDF(_ document: DisplayDocument, to path: String,
+                                options: PrintOptions = PrintOptions()) throws(PDFOutputError) -> PrintSummary {
         let temporary = temporaryPath(for: path)
+        let boxed = temporary + ".boxes"
         do {
-            try render(document, to: temporary)
+            var summary = PrintSummary(sheetSides: document.pages.count, blankPages: 0)
+            if let imposition = options.imposition {
+                summary = try Imposing.write(document, imposition: imposition, grayscale: options.grayscale, to: temporary)
+            } else {
+                try render(document, to: temporary, options: options)
+            }
+            if let press = options.press, let first = document.pages.first {
+                // Boxes in PDF coordinates, from the bottom-left corner of the enlarged page.
+                let o = PrintOptions.markSpace + press.bleed
+                try PrintBoxes.apply(PrintBoxes.Boxes(trim: [o, o, o + first.width, o + first.height],
+                                                      bleed: [o - press.bleed, o - press.bleed, o + first.width + press.bleed, o + first.height + press.bleed]),
+                                     input: temporary, output: boxed)
+                try replace(temporary, with: boxed)
+            }
             try replace(path, with: temporary)
+            return summary
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            try? FileManager.default.removeItem(atPath: boxed)
             throw error
         }
     }
 
-    private static func render(_ document: DisplayDocument, to path: String) throws(PDFOutputError) {
+    private static func render(_ document: DisplayDocument, to path: String, options: PrintOptions) throws(PDFOutputError) {
         guard let first = document.pages.first else { throw .cairo("a document without pages") }
-        guard let surface = cairo_pdf_surface_create(path, first.width, first.height),
+        let margin = options.press.map { PrintOptions.markSpace + $0.bleed } ?? 0
+        guard let surface = cairo_pdf_surface_create(path, first.width + 2 * margin, first.height + 2 * margin),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             throw .write(path)
         }
@@ -47,7 +66,7 @@ public enum PDFWriter {
         setMetadata(document.metadata, on: surface)
 
         let fonts = CairoFonts()
-        let images = ImageSurfaces()
+        let images = ImageSurfaces(grayscale: options.grayscale)
         guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
         defer { cairo_destroy(cr) }
         // The pages sit in one "Document" structure element. Besides making a tagged PDF, this
@@ -55,18 +74,41 @@ public enum PDFWriter {
         // for link annotations unwritten and the file damaged (qpdf: "object 3 0 not found").
         cairo_tag_begin(cr, "Document", "")
         for (index, page) in document.pages.enumerated() {
-            if index > 0 { cairo_pdf_surface_set_size(surface, page.width, page.height) }
+            if index > 0 { cairo_pdf_surface_set_size(surface, page.width + 2 * margin, page.height + 2 * margin) }
+            cairo_save(cr)
+            cairo_translate(cr, margin, margin)
             try draw(page, on: cr, fonts: fonts, images: images)
+            cairo_restore(cr)
+            if let press = options.press { drawCropMarks(on: cr, page: page, bleed: press.bleed) }
             if index == document.pages.count - 1 { cairo_tag_end(cr, "Document") }
             cairo_show_page(cr)
         }
         for entry in document.outline where document.pages.indices.contains(entry.page) {
-            let target = "page=\(entry.page + 1) pos=[0 \(format(entry.y))]"
+            let target = "page=\(entry.page + 1) pos=[0 \(format(entry.y + margin))]"
             _ = cairo_pdf_surface_add_outline(surface, 0, entry.title, target, cairo_pdf_outline_flags_t(0))
         }
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(String(cString: cairo_status_to_string(status))) }
+    }
+
+    /// Crop marks at the trim's corners, in the space outside the bleed: hairlines 12 pt long,
+    /// 3 pt clear of the bleed so they never print on the page.
+    private static func drawCropMarks(on cr: OpaquePointer, page: DisplayPage, bleed: Double) {
+        let o = PrintOptions.markSpace + bleed
+        let gap = bleed + 3, length = 12.0
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, 0.25)
+        for x in [o, o + page.width] {
+            for y in [o, o + page.height] {
+                let dx: Double = x == o ? -1 : 1, dy: Double = y == o ? -1 : 1
+                cairo_move_to(cr, x + dx * gap, y)
+                cairo_line_to(cr, x + dx * (gap + length), y)
+                cairo_move_to(cr, x, y + dy * gap)
+                cairo_line_to(cr, x, y + dy * (gap + length))
+            }
+        }
+        cairo_stroke(cr)
     }
 
     /// Writes one PNG per page, `<basename>-<n>.png` (n from 1), at `resolution` pixels per inch.
@@ -108,7 +150,8 @@ public enum PDFWriter {
 
     // MARK: Drawing
 
-    private static func draw(_ page: DisplayPage, on cr: OpaquePointer, fonts: CairoFonts, images: ImageSurfaces) throws(PDFOutputError) {
+    static func draw(_ page: DisplayPage, on cr: OpaquePointer, fonts: CairoFonts, images: ImageSurfaces,
+                     links: Bool = true) throws(PDFOutputError) {
         for item in page.items {
             switch item {
             case .glyphs(let run, let origin):
@@ -137,6 +180,7 @@ public enum PDFWriter {
                 cairo_paint(cr)
                 cairo_restore(cr)
             case .link(let rect, let url):
+                guard links else { continue }
                 let attributes = "rect=[\(format(rect.x)) \(format(rect.y)) \(format(rect.width)) \(format(rect.height))] uri='\(escape(url))'"
                 cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes)
                 cairo_tag_end(cr, CAIRO_TAG_LINK)
@@ -179,7 +223,7 @@ public enum PDFWriter {
 
     // MARK: Helpers
 
-    private static func setMetadata(_ m: DocumentMetadata, on surface: OpaquePointer) {
+    static func setMetadata(_ m: DocumentMetadata, on surface: OpaquePointer) {
         let fields: [(cairo_pdf_metadata_t, String)] = [
             (CAIRO_PDF_METADATA_TITLE, m.title), (CAIRO_PDF_METADATA_AUTHOR, m.author),
             (CAIRO_PDF_METADATA_SUBJECT, m.subject), (CAIRO_PDF_METADATA_KEYWORDS, m.keywords),
@@ -199,13 +243,13 @@ public enum PDFWriter {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
     }
 
-    private static func temporaryPath(for path: String) -> String {
+    static func temporaryPath(for path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         return (folder.isEmpty ? "." : folder) + "/.\(name).\(ProcessInfo.processInfo.processIdentifier).tmp"
     }
 
-    private static func replace(_ path: String, with temporary: String) throws(PDFOutputError) {
+    static func replace(_ path: String, with temporary: String) throws(PDFOutputError) {
         guard rename(temporary, path) == 0 else { throw .write(path) }
     }
 }

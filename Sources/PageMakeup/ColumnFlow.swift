@@ -5,6 +5,12 @@ public struct PlacedLine: @unchecked Sendable {
     public var line: SetLine
     public var column: Int
     public var origin: Point
+
+    public init(line: SetLine, column: Int, origin: Point) {
+        self.line = line
+        self.column = column
+        self.origin = origin
+    }
 }
 
 /// Lines of set paragraphs flowed down a sequence of columns on a baseline grid.

@@ -255,7 +255,9 @@ public struct PagePlanner {
         let metadata = DocumentMetadata(
             title: "\(issue.publication.name), No. \(issue.number)", author: issue.publication.name,
             subject: IssueDateNames.long(issue.date, language: issue.publication.language),
-            keywords: issue.articles.compactMap(\.section).uniqued().joined(separator: ", "), creator: "issue",
+            keywords: (issue.articles.compactMap(\.section).uniqued()
+                + [String(format: "trim %.0f × %.0f pt (%@)", layout.pageWidth, layout.pageHeight, layout.name)])
+                .joined(separator: ", "), creator: "issue",
             date: Self.metadataDate(issue.date))
         return MadeUpIssue(document: DisplayDocument(pages: pages, outline: outline, metadata: metadata),
                            report: FitReport(layout: layout.name, pages: pageReports, stories: stories),

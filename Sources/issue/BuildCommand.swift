@@ -4,6 +4,8 @@ import IssueAssembly
 import IssueModel
 import PageMakeup
 import PDFOutput
+
+extension Imposition.Kind: ExpressibleByArgument {}
 import Typesetting
 
 struct BuildCommand: ParsableCommand {
@@ -36,8 +38,22 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Write the fit report (pages, stories, loose lines, widows, overset) as JSON to this file.")
     var report: String?
 
+    @Flag(help: "For a print shop: pages enlarged by the layout's bleed, crop marks, TrimBox and BleedBox.")
+    var press = false
+
+    @Option(help: "Impose the pages on larger sheets: booklet (saddle-stitch order, print double-sided, flip on the short edge, fold) or 2up (in order, for cutting).")
+    var impose: Imposition.Kind?
+
+    @Option(help: "The sheet for --impose: letter, a4, tabloid or a3.")
+    var sheet: String = "letter"
+
+    @Flag(help: "Pictures in gray, for black-and-white printers.")
+    var grayscale = false
+
     func validate() throws {
         guard (10...1200).contains(resolution) else { throw ValidationError("--resolution must be from 10 to 1200") }
+        guard Imposition.sheets[sheet.lowercased()] != nil else { throw ValidationError("--sheet must be letter, a4, tabloid or a3") }
+        if press && impose != nil { throw ValidationError("--press and --impose make different PDFs; make them one at a time") }
         if let layout, !layout.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             throw ValidationError("--layout takes a layout's name, like tabloid, letter or a4")
         }
@@ -75,10 +91,16 @@ struct BuildCommand: ParsableCommand {
         diagnostics += madeUp.diagnostics
 
         let pdf = output ?? defaultOutput(for: folder)
+        var printed = PrintSummary(sheetSides: 0, blankPages: 0)
         do {
             try FileManager.default.createDirectory(atPath: (pdf as NSString).deletingLastPathComponent.isEmpty ? "."
                                                     : (pdf as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try PDFWriter.writePDF(madeUp.document, to: pdf)
+            var options = PrintOptions(grayscale: grayscale)
+            if press { options.press = PrintOptions.Press(bleed: pageLayout.bleed) }
+            if let impose, let size = Imposition.sheets[sheet.lowercased()] {
+                options.imposition = Imposition(kind: impose, sheetWidth: size.0, sheetHeight: size.1)
+            }
+            printed = try PDFWriter.writePDF(madeUp.document, to: pdf, options: options)
             if let pngFolder {
                 try PDFWriter.writePNGs(madeUp.document, to: pngFolder,
                                         basename: (folder as NSString).lastPathComponent, resolution: resolution)
@@ -100,6 +122,11 @@ struct BuildCommand: ParsableCommand {
         print("wrote \(IssueFolders.displayPath(pdf)): \(madeUp.report.pages.count) pages, \(issue.articles.count) stories, "
               + "\(lines) lines (\(loose) loose), \(diagnostics.warningCount) warnings, "
               + String(format: "%.2f s", seconds))
+        if let impose {
+            print("  imposed \(impose.rawValue) on \(sheet) sheets: \(printed.sheetSides) sheet sides"
+                  + (printed.blankPages > 0 ? ", \(printed.blankPages) blank pages added to fill them" : ""))
+        }
+        if press { print("  for press: \(pageLayout.bleed) pt bleed, crop marks, TrimBox and BleedBox on every page") }
         for page in madeUp.report.pages {
             print(String(format: "  page %2d  %3.0f %% filled  %@", page.number, page.filled * 100,
                          page.stories.joined(separator: ", ")))

@@ -18,6 +18,22 @@ final class IssuePDFTests: XCTestCase {
         var pdf: URL
     }
 
+    struct MadeUp {
+        var issue: Issue
+        var madeUp: MadeUpIssue
+    }
+
+    /// The sample made up in a layout, not yet written.
+    static func buildWithoutWriting(layout name: String) throws -> MadeUp {
+        let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
+                                               workingFolder: Self.root.path)
+        var issue = try XCTUnwrap(assembly.issue)
+        let read = LayoutReader.read(name: name, folders: [Self.root.appendingPathComponent("layouts").path])
+        issue.pageLayout = try XCTUnwrap(read.layout, "\(read.diagnostics)")
+        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path))
+        return MadeUp(issue: issue, madeUp: try PagePlanner(layout: issue.pageLayout!, typesetter: typesetter).makeUp(issue))
+    }
+
     func build(layout name: String) throws -> Built {
         let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
                                                workingFolder: Self.root.path)
