@@ -235,9 +235,14 @@ public struct PagePlanner {
                 diagnostics.append(.warning("\(oversetUnits) part(s) of '\(article.slug)' are taller than a column and were left out",
                                             at: SourceLocation(file: article.file)))
             }
-            for c in composer.missingCharacters.dropFirst(missingBefore) {
-                let code = c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
-                diagnostics.append(.warning("no bundled font has '\(c)' (\(code)); it prints as an empty box", at: SourceLocation(file: article.file)))
+            // One warning per article for the characters no face has, however many.
+            let missing = Array(composer.missingCharacters.dropFirst(missingBefore))
+            if !missing.isEmpty {
+                let listed = missing.prefix(8).map { c in
+                    "'\(c)' (" + c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ") + ")"
+                }.joined(separator: ", ") + (missing.count > 8 ? " and \(missing.count - 8) more" : "")
+                diagnostics.append(.warning("no bundled font has \(listed); \(missing.count == 1 ? "it prints" : "they print") as empty boxes",
+                                            at: SourceLocation(file: article.file), hint: "add a font that has them to fonts/"))
             }
             for line in composer.overfullLines.dropFirst(overfullBefore) {
                 diagnostics.append(.warning("a line is wider than its column: '\(line)'", at: SourceLocation(file: article.file)))

@@ -246,12 +246,20 @@ public struct StoryComposer {
     /// A picture in the body, a column wide.
     private func bodyPicture(_ ref: ImageRef, measure: Double, x: Double) throws(FontError) -> [FlowBlock] {
         guard let path = ref.path, let format = ref.format, let pw = ref.pixelWidth, let ph = ref.pixelHeight, pw > 0 else { return [] }
-        let height = measure * Double(ph) / Double(pw)
+        // As wide as the column, or narrower (centred) when that would be taller than half a
+        // page's columns: a tall picture is made smaller, never left out.
+        let limit = (layout.pageHeight - layout.margins.top - layout.margins.bottom) / 2
+        var width = measure, height = measure * Double(ph) / Double(pw)
+        if height > limit {
+            width *= limit / height
+            height = limit
+        }
+        let left = x + (measure - width) / 2
         // The unit's origin is a baseline: the picture hangs from the line's cap height.
         let top = -layout.baseline * 0.75
         let unit = FlowUnit(height: max(1, Int(((height + layout.baseline * 0.5) / layout.baseline).rounded(.up))),
                             items: [.image(PageImage(path: path, format: format, pixelWidth: pw, pixelHeight: ph),
-                                           Rect(x: x, y: top, width: measure, height: height))])
+                                           Rect(x: left, y: top, width: width, height: height))])
         return [FlowBlock(units: [unit], spaceBefore: 1, splittable: false)]
     }
 

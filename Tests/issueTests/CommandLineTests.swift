@@ -201,6 +201,53 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--recipients needs --dir or --mbox"), bad.stderr)
     }
 
+    /// Inputs no sample has: an empty story, a 20-column table, 500-character code lines, a
+    /// 300-word headline, lists and quotes 12 deep, Arabic, Hebrew, Chinese and emoji, words
+    /// wider than any column, a picture 50 times taller than wide, 2,000 one-word paragraphs.
+    /// Nothing crashes, nothing is left out, the PDF is valid.
+    func testAHostileIssueBuildsWithoutCrashingOrLosingAnything() throws {
+        let folder = try temporaryFolder()
+        let week = folder.appendingPathComponent("issues/2026-12-03")
+        try FileManager.default.createDirectory(at: week.appendingPathComponent("articles"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: week.appendingPathComponent("images"), withIntermediateDirectories: true)
+        try "name: Hostile Weekly\nlanguage: en\n".write(to: folder.appendingPathComponent("issues/publication.yaml"), atomically: true, encoding: .utf8)
+        try "number: 1\ndate: 2026-12-03\nlayout: letter\n".write(to: week.appendingPathComponent("issue.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("Tests/Fixtures/images/tall.png"),
+                                         to: week.appendingPathComponent("images/tall.png"))
+        let columns = 20
+        var table = "| " + (0..<columns).map { "Column \($0) header" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: columns) + "\n"
+        for r in 0..<40 { table += "| " + (0..<columns).map { "cell \(r).\($0) with words" }.joined(separator: " | ") + " |\n" }
+        let articles: [String: String] = [
+            "01-empty.md": "---\ntitle: Only a title\n---\n",
+            "02-table.md": "---\ntitle: A huge table\n---\n" + table,
+            "03-code.md": "---\ntitle: Code\n---\n```\n" + String(repeating: String(repeating: "x", count: 500) + "\n", count: 30) + "```\n",
+            "04-title.md": "---\ntitle: " + Array(repeating: "Longwordedness", count: 300).joined(separator: " ") + "\n---\nBody.\n",
+            "05-nest.md": "---\ntitle: Nesting\n---\n" + (0..<12).map { String(repeating: "  ", count: $0) + "- level \($0)\n" }.joined()
+                + "\n" + String(repeating: "> ", count: 12) + "deep quote\n",
+            "06-scripts.md": "---\ntitle: Scripts\nlang: ar\n---\nمرحبا بالعالم. שלום עולם. 你好世界。 😀🎉 Ελληνικά кириллица.\n",
+            "07-words.md": "---\ntitle: Long words\n---\n" + Array(repeating: String(repeating: "Pneumonoultramicroscopicsilicovolcanoconiosis", count: 3), count: 40).joined(separator: " ") + "\n",
+            "08-tall.md": "---\ntitle: Tall picture\nimage: images/tall.png\ncaption: A very tall picture\n---\n![tall](images/tall.png)\n\nText after.\n",
+            "09-many.md": "---\ntitle: Many short paragraphs\n---\n" + (0..<2000).map { "P\($0)." }.joined(separator: "\n\n") + "\n",
+        ]
+        for (name, text) in articles { try text.write(to: week.appendingPathComponent("articles/\(name)"), atomically: true, encoding: .utf8) }
+        let built = try run(["build", "-o", "hostile.pdf"], in: folder)
+        XCTAssertEqual(built.status, 0, built.stderr)
+        XCTAssertFalse(built.stderr.contains("left out"), built.stderr)
+        XCTAssertTrue(built.stderr.contains("06-scripts.md:1:1: warning: no bundled font has '你'"), built.stderr)
+        let pdf = folder.appendingPathComponent("hostile.pdf")
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/qpdf")
+        check.arguments = ["--check", pdf.path]
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0)
+        // No From address: the email is refused with a reason, not a crash.
+        let mail = try run(["email"], in: folder)
+        XCTAssertEqual(mail.status, 1)
+        XCTAssertTrue(mail.stderr.contains("gives no email 'from'"), mail.stderr)
+    }
+
     func testHelpDocumentsTheCommands() throws {
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)
