@@ -20,9 +20,8 @@ public struct EmailEdition: Sendable {
     /// The fields a copy is personalised with.
     public static let fields = ["email", "name", "token", "unsubscribe_url"]
 
-    /// The placeholder a field stands as until `personalized` fills it: private-use characters
-    /// no article can contain (assembly keeps them out of nothing, but they never survive
-    /// escaping as markup).
+    /// The placeholder a field stands as until `personalized` fills it, between two private-use
+    /// characters that HTML escaping removes from anything an article says.
     public static func field(_ name: String) -> String { "\u{E000}\(name)\u{E001}" }
 
     /// HTML and text for one recipient: each placeholder replaced by the value (HTML-escaped

@@ -46,8 +46,10 @@ enum HTML {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters have no place in an email's HTML.
+                // Control characters have no place in an email's HTML, and the two private-use
+                // characters that mark a recipient's fields must not come from an article.
                 if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+                if scalar == "\u{E000}" || scalar == "\u{E001}" { continue }
                 out.unicodeScalars.append(scalar)
             }
         }

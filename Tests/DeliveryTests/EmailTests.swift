@@ -89,12 +89,15 @@ final class EmailTests: XCTestCase {
     func testNothingAnArticleSaysBecomesMarkup() throws {
         var issue = try sample()
         var article = Article(slug: "99-hostile", file: "x.md", title: "<script>alert(1)</script> & \"quotes\"", language: "en")
-        article.body = [Block(.paragraph([.text("<img src=x onerror=alert(1)>"), .code("<b>bold</b>"),
+        article.body = [Block(.paragraph([.text("<img src=x onerror=alert(1)>"), .text("\u{E000}unsubscribe_url\u{E001}"), .code("<b>bold</b>"),
                                           .link(url: "javascript:alert(1)", title: "", content: [.text("click")])]),
                               at: SourceLocation(file: "x.md"))]
         issue.articles = [article]
-        let html = try EmailRenderer.render(issue, template: try template()).html
+        let edition = try EmailRenderer.render(issue, template: try template())
+        let html = edition.html
         XCTAssertFalse(html.contains("<script>"))
+        // An article cannot plant a recipient field: only the template's two stay.
+        XCTAssertEqual(html.components(separatedBy: EmailEdition.field("unsubscribe_url")).count - 1, 2)
         XCTAssertFalse(html.contains("<img src=x"))
         XCTAssertFalse(html.contains("<b>bold"))
         XCTAssertFalse(html.contains("javascript:"))
