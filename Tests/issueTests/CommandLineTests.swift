@@ -86,6 +86,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("issues/2026-12-03/articles/99-extra.md:3:1: warning: unknown key 'subhead'"), strict.stderr)
     }
 
+    func testCheckFindsAStyleNamingAFontTheFolderLacks() throws {
+        let folder = try copyOfSample()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("layouts"), withIntermediateDirectories: true)
+        try "name: Own\ncolumns: 4\nstyles:\n  body: {font: Comic Sans, size: 9pt}\n"
+            .write(to: folder.appendingPathComponent("layouts/tabloid.yaml"), atomically: true, encoding: .utf8)
+        let result = try run(["check"], in: folder)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("layouts/tabloid.yaml:1:1: error: the body style names the font 'Comic Sans'"), result.stderr)
+        XCTAssertEqual(try run(["build"], in: folder).status, 1, "the build refuses it too")
+    }
+
     func testCheckWithoutAnIssueSaysWhatToDo() throws {
         let empty = try temporaryFolder()
         let result = try run(["check"], in: empty)
@@ -230,6 +241,9 @@ final class CommandLineTests: XCTestCase {
             "09-many.md": "---\ntitle: Many short paragraphs\n---\n" + (0..<2000).map { "P\($0)." }.joined(separator: "\n\n") + "\n",
         ]
         for (name, text) in articles { try text.write(to: week.appendingPathComponent("articles/\(name)"), atomically: true, encoding: .utf8) }
+        let checked = try run(["check"], in: folder)
+        XCTAssertEqual(checked.status, 0, checked.stderr)
+        XCTAssertTrue(checked.stderr.contains("06-scripts.md:5:1: warning: no bundled font has '你' (U+4F60)"), checked.stderr)
         let built = try run(["build", "-o", "hostile.pdf"], in: folder)
         XCTAssertEqual(built.status, 0, built.stderr)
         XCTAssertFalse(built.stderr.contains("left out"), built.stderr)
