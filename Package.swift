@@ -53,6 +53,8 @@ let package = Package(
         // Benchmarks: executables, not tests (see README, "Benchmarks").
         .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel"],
                           path: "Benchmarks/TypesettingBenchmark"),
+        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel"],
+                          path: "Benchmarks/EmailBenchmark"),
 
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
         .testTarget(name: "IssueAssemblyTests", dependencies: ["IssueAssembly", "IssueModel"]),

@@ -12,6 +12,14 @@ public struct Recipient: Hashable, Sendable {
     public var token: String
     /// Any other columns, for templates.
     public var fields: [String: String]
+
+    public init(email: String, name: String? = nil, language: String? = nil, token: String, fields: [String: String] = [:]) {
+        self.email = email
+        self.name = name
+        self.language = language
+        self.token = token
+        self.fields = fields
+    }
 }
 
 /// A recipients CSV: a header row with an `email` column (required) and optional `name`,

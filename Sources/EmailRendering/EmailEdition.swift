@@ -30,20 +30,30 @@ public struct EmailEdition: Sendable {
         (Self.fill(html, values, escape: true), Self.fill(text, values, escape: false))
     }
 
+    /// Scans the UTF-8 bytes for the markers (U+E000 is EE 80 80, U+E001 is EE 80 81): this
+    /// runs for every copy of a send, over the whole message, so no String searching.
     static func fill(_ template: String, _ values: [String: String], escape: Bool) -> String {
-        guard template.contains("\u{E000}") else { return template }
-        var out = ""
-        out.reserveCapacity(template.utf8.count + 256)
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "\u{E000}") {
-            out += rest[..<open]
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "\u{E001}") else { out += after; return out }
-            let value = values[String(after[..<close])] ?? ""
-            out += escape ? HTML.escape(value) : value
-            rest = after[after.index(after: close)...]
+        var template = template
+        return template.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 512)
+            var i = 0, literalStart = 0
+            let n = bytes.count
+            while i + 2 < n {
+                guard bytes[i] == 0xEE, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 else { i += 1; continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[literalStart..<i]))
+                var j = i + 3
+                while j + 2 < n, !(bytes[j] == 0xEE && bytes[j + 1] == 0x80 && bytes[j + 2] == 0x81) { j += 1 }
+                guard j + 2 < n else { literalStart = i; i = n; break }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 3)..<j]), as: UTF8.self)
+                let value = values[name] ?? ""
+                out.append(contentsOf: (escape ? HTML.escape(value) : value).utf8)
+                i = j + 3
+                literalStart = i
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[literalStart..<n]))
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + rest
     }
 }
 

@@ -7,17 +7,20 @@ public enum Encodings {
 
     /// Text with its line endings made CRLF, whatever they were.
     public static func crlfLines(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 40)
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == 10 && previous != 13 { out.append(13) }
-            if previous == 13 && byte != 10 { out.append(10) }
-            out.append(byte)
-            previous = byte
+        var text = text
+        return text.withUTF8 { bytes -> [UInt8] in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 40)
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 10 && previous != 13 { out.append(13) }
+                if previous == 13 && byte != 10 { out.append(10) }
+                out.append(byte)
+                previous = byte
+            }
+            if previous == 13 { out.append(10) }
+            return out
         }
-        if previous == 13 { out.append(10) }
-        return out
     }
 
     /// Quoted-printable (RFC 2045 §6.7) of UTF-8 text: line breaks become CRLF, other bytes
@@ -26,28 +29,37 @@ public enum Encodings {
     public static func quotedPrintable(_ text: String) -> String {
         let bytes = crlfLines(text)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8)
+        out.reserveCapacity(bytes.count + bytes.count / 6)
         var lineLength = 0
         var i = 0
-        while i < bytes.count {
+        let count = bytes.count
+        while i < count {
             let b = bytes[i]
-            if b == 13, i + 1 < bytes.count, bytes[i + 1] == 10 {
-                out += crlf
+            if b == 13, i + 1 < count, bytes[i + 1] == 10 {
+                out.append(13)
+                out.append(10)
                 lineLength = 0
                 i += 2
                 continue
             }
-            let atLineEnd = i + 1 >= bytes.count || bytes[i + 1] == 13
+            let atLineEnd = i + 1 >= count || bytes[i + 1] == 13
             let literal = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !atLineEnd)
-            let piece: [UInt8] = literal ? [b] : [61, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            // Room for the piece and, unless the line ends here, a soft break after it.
-            let limit = atLineEnd ? 76 : 75
-            if lineLength + piece.count > limit {
-                out += [61] + crlf
+            let width = literal ? 1 : 3
+            // Room for this character and, unless the line ends here, a soft break after it.
+            if lineLength + width > (atLineEnd ? 76 : 75) {
+                out.append(61)
+                out.append(13)
+                out.append(10)
                 lineLength = 0
             }
-            out += piece
-            lineLength += piece.count
+            if literal {
+                out.append(b)
+            } else {
+                out.append(61)
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 15)])
+            }
+            lineLength += width
             i += 1
         }
         return String(decoding: out, as: UTF8.self)

@@ -15,6 +15,7 @@ public final class MIMEPart: @unchecked Sendable {
     /// The encoded body, made once: a picture shared by many personalised copies is encoded
     /// for the first and reused for the rest.
     private var encodedBody: String?
+    private var serializedLeaf: [UInt8]?
 
     public init(contentType: String, body: Body, contentID: String? = nil, filename: String? = nil) {
         self.contentType = contentType
@@ -27,8 +28,14 @@ public final class MIMEPart: @unchecked Sendable {
         MIMEPart(contentType: "text/\(subtype); charset=UTF-8", body: .text(text))
     }
 
-    /// The part's own headers and body, CRLF throughout.
-    func serialize(into out: inout String) throws(MIMEError) {
+    /// The part's own headers and body, CRLF throughout, appended to `out`. A leaf part is
+    /// serialised once and its bytes reused: a picture shared by every personalised copy costs
+    /// a copy of bytes per message, not an encoding.
+    func serialize(into out: inout [UInt8], depth: Int = 0) throws(MIMEError) {
+        if let cached = serializedLeaf {
+            out += cached
+            return
+        }
         var headers: [Header] = []
         switch body {
         case .text:
@@ -41,33 +48,34 @@ public final class MIMEPart: @unchecked Sendable {
             headers.append(try Header("Content-Transfer-Encoding", "base64"))
             if let filename { headers.append(try Header("Content-Disposition", "inline; " + Self.filenameParameter("filename", filename))) }
         case .multipart(let subtype, let parts):
-            var children: [String] = []
-            for part in parts {
-                var text = ""
-                try part.serialize(into: &text)
-                children.append(text)
-            }
-            let boundary = Self.boundary(for: children)
+            // Quoted-printable and base64 bodies can never hold "=_" (RFC 2045 §6.7, §6.8),
+            // and each nesting level has its own boundary: no part can contain its delimiter.
+            let boundary = "=_issue_\(subtype)_\(depth)"
             var type = "multipart/\(subtype); boundary=\"\(boundary)\""
             if subtype == "related" { type += "; type=\"text/html\"" }
             headers.append(try Header("Content-Type", type))
             if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
-            for h in headers { out += h.folded }
-            out += "\r\n"
-            // The CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1): a part
-            // that ends with a line break needs one more, or a parser takes its last one away.
-            for child in children {
-                out += "--\(boundary)\r\n"
-                out += child
-                out += child.hasSuffix("\r\n") ? "\r\n" : "\r\n\r\n"
+            for h in headers { out += Array(h.folded.utf8) }
+            out += Encodings.crlf
+            let delimiter = Array("--\(boundary)\r\n".utf8)
+            for part in parts {
+                out += delimiter
+                try part.serialize(into: &out, depth: depth + 1)
+                // The CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1):
+                // a part that ends with a line break needs one more, or a parser takes its last
+                // one away.
+                out += Encodings.crlf
             }
-            out += "--\(boundary)--\r\n"
+            out += Array("--\(boundary)--\r\n".utf8)
             return
         }
         if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
-        for h in headers { out += h.folded }
-        out += "\r\n"
-        out += encoded
+        var leaf: [UInt8] = []
+        for h in headers { leaf += Array(h.folded.utf8) }
+        leaf += Encodings.crlf
+        leaf += Array(encoded.utf8)
+        if case .binary = body { serializedLeaf = leaf }
+        out += leaf
     }
 
     private var encoded: String {
@@ -96,20 +104,6 @@ public final class MIMEPart: @unchecked Sendable {
         }
         return "\(key)*=UTF-8''\(encoded)"
     }
-
-    /// A boundary made from the parts' content (so the same message has the same bytes) and
-    /// checked to occur in none of them.
-    static func boundary(for children: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for child in children { for b in child.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        var salt = 0
-        while true {
-            let candidate = "=_issue_" + String(hash &+ UInt64(salt), radix: 36)
-            // "=_" cannot occur in quoted-printable or base64 text, but check all the same.
-            if !children.contains(where: { $0.contains(candidate) }) { return candidate }
-            salt += 1
-        }
-    }
 }
 
 /// A whole message: its headers in order and its body.
@@ -124,10 +118,10 @@ public struct Message: Sendable {
 
     /// The message as it goes on the wire: CRLF line endings, folded headers, MIME-Version.
     public func serialized() throws(MIMEError) -> [UInt8] {
-        var out = ""
-        for header in headers { out += header.folded }
-        out += try Header("MIME-Version", "1.0").folded
+        var out: [UInt8] = []
+        for header in headers { out += Array(header.folded.utf8) }
+        out += Array(try Header("MIME-Version", "1.0").folded.utf8)
         try body.serialize(into: &out)
-        return Array(out.utf8)
+        return out
     }
 }

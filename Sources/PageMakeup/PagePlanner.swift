@@ -36,6 +36,9 @@ public struct MadeUpIssue: @unchecked Sendable {
     public var document: DisplayDocument
     public var report: FitReport
     public var diagnostics: [Diagnostic]
+    /// Seconds spent setting the stories' text (typesetting) and placing it (page makeup).
+    public var typesettingSeconds: Double
+    public var makeupSeconds: Double
 }
 
 /// Pages in running order: the masthead on page 1, a folio on the others, and each story as a
@@ -78,6 +81,8 @@ public struct PagePlanner {
     }
 
     public func makeUp(_ issue: Issue) throws(FontError) -> MadeUpIssue {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var typesetting: UInt64 = 0
         var composer = StoryComposer(layout: layout, typesetter: typesetter)
         var diagnostics: [Diagnostic] = []
         var pages: [DisplayPage] = []
@@ -108,7 +113,9 @@ public struct PagePlanner {
 
         for article in issue.articles {
             let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
+            let composing = DispatchTime.now().uptimeNanoseconds
             let story = try composer.compose(article, columns: layout.columns)
+            typesetting += DispatchTime.now().uptimeNanoseconds - composing
             let minimumBody = 6 * layout.baseline
             // The picture as wide as the story gives it, narrower (down to a column) when it
             // would not leave room for text under the headline; the story goes to a new page
@@ -264,9 +271,11 @@ public struct PagePlanner {
                 + [String(format: "trim %.0f × %.0f pt (%@)", layout.pageWidth, layout.pageHeight, layout.name)])
                 .joined(separator: ", "), creator: "issue",
             date: Self.metadataDate(issue.date))
+        let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return MadeUpIssue(document: DisplayDocument(pages: pages, outline: outline, metadata: metadata),
                            report: FitReport(layout: layout.name, pages: pageReports, stories: stories),
-                           diagnostics: diagnostics)
+                           diagnostics: diagnostics, typesettingSeconds: Double(typesetting) / 1e9,
+                           makeupSeconds: total - Double(typesetting) / 1e9)
     }
 
     /// The lowest band height (in grid lines) in which the rest of the story fits: columns that

@@ -50,6 +50,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Pictures in gray, for black-and-white printers.")
     var grayscale = false
 
+    @Flag(help: "Print the seconds each stage took: assembly, typesetting, page makeup, PDF writing.")
+    var timings = false
+
     func validate() throws {
         guard (10...1200).contains(resolution) else { throw ValidationError("--resolution must be from 10 to 1200") }
         guard Imposition.sheets[sheet.lowercased()] != nil else { throw ValidationError("--sheet must be letter, a4, tabloid or a3") }
@@ -63,6 +66,7 @@ struct BuildCommand: ParsableCommand {
         var stderr = StandardError()
         let started = Date()
         let (folder, assembly) = try IssueLocation.assemble(issue)
+        let assembled = Date()
         var diagnostics = assembly.diagnostics
         guard var issue = assembly.issue, !assembly.hasErrors else {
             try fail(diagnostics, folder: folder)
@@ -92,6 +96,7 @@ struct BuildCommand: ParsableCommand {
 
         let pdf = output ?? defaultOutput(for: folder)
         var printed = PrintSummary(sheetSides: 0, blankPages: 0)
+        let writing = Date()
         do {
             try FileManager.default.createDirectory(atPath: (pdf as NSString).deletingLastPathComponent.isEmpty ? "."
                                                     : (pdf as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -115,8 +120,14 @@ struct BuildCommand: ParsableCommand {
             try fail(diagnostics, folder: folder)
         }
 
+        let written = Date()
         for d in diagnostics.sortedForPrinting() { print(d, to: &stderr) }
         let seconds = Date().timeIntervalSince(started)
+        if timings {
+            print(String(format: "timings: assembly %.3f s, typesetting %.3f s, page makeup %.3f s, pdf %.3f s",
+                         assembled.timeIntervalSince(started), madeUp.typesettingSeconds, madeUp.makeupSeconds,
+                         written.timeIntervalSince(writing)))
+        }
         let loose = madeUp.report.stories.reduce(0) { $0 + $1.looseLines }
         let lines = madeUp.report.stories.reduce(0) { $0 + $1.lines }
         print("wrote \(IssueFolders.displayPath(pdf)): \(madeUp.report.pages.count) pages, \(issue.articles.count) stories, "
