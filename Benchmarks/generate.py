@@ -9,7 +9,7 @@ import argparse, os, random, re, shutil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = os.path.join(ROOT, "issues", "2026-12-03")
-SIZES = {"small": (6, 650, 2), "large": (24, 1050, 12)}   # articles, words per article, pictures: 4 and 16 tabloid pages
+SIZES = {"small": (8, 650, 2), "large": (24, 1050, 12)}   # articles, words per article, pictures: 4 and 16 tabloid pages
 
 
 def vocabulary():
