@@ -43,11 +43,13 @@ public struct ColumnFlow {
         self.minimumLines = minimumLines
     }
 
-    /// Lines a column holds.
-    public func capacity(of column: Rect) -> Int {
-        guard column.height >= firstBaselineOffset else { return 0 }
-        return Int(((column.height - firstBaselineOffset) / leading).rounded(.down)) + 1
+    /// The block flow this paragraph flow is a case of.
+    private var blockFlow: BlockFlow {
+        BlockFlow(columns: columns, grid: leading, firstBaselineOffset: firstBaselineOffset, minimumLines: minimumLines)
     }
+
+    /// Lines a column holds.
+    public func capacity(of column: Rect) -> Int { blockFlow.capacity(of: column) }
 
     public func flow(_ paragraphs: [SetParagraph]) -> Result {
         let blocks = paragraphs.map { p in
@@ -55,8 +57,7 @@ public struct ColumnFlow {
                       spaceBefore: Int((p.spaceBefore / leading).rounded(.up)),
                       spaceAfter: Int((p.spaceAfter / leading).rounded(.up)))
         }
-        let flow = BlockFlow(columns: columns, grid: leading, firstBaselineOffset: firstBaselineOffset, minimumLines: minimumLines)
-        let result = flow.flow(blocks)
+        let result = blockFlow.flow(blocks)
         // Units were placed in order: pair them with the paragraphs' lines again.
         var lines: [PlacedLine] = []
         var index = 0
