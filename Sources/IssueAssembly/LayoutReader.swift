@@ -3,7 +3,7 @@ import IssueModel
 
 /// `layouts/<name>.yaml`: the page, its grid and the type styles, checked value by value.
 public enum LayoutReader {
-    static let keys = ["name", "page", "columns", "gutter", "column_rules", "baseline", "styles", "email"]
+    static let keys = ["name", "page", "columns", "gutter", "column_rules", "baseline", "page_multiple", "styles", "email"]
     static let emailKeys = ["text", "muted", "accent", "rule", "background", "serif", "sans", "mono", "width"]
     static let pageKeys = ["width", "height", "margins", "bleed", "facing"]
     static let marginKeys = ["top", "bottom", "inside", "outside"]
@@ -73,6 +73,7 @@ public enum LayoutReader {
         var layout = Layout(name: fields.text("name") ?? name, file: file, pageWidth: width, pageHeight: height,
                             margins: margins, bleed: bleed, facingPages: facing, columns: columns, gutter: gutter,
                             columnRules: fields.bool("column_rules") ?? false, baseline: baseline, styles: [:])
+        layout.pageMultiple = fields.integer("page_multiple", in: 1...16) ?? layout.pageMultiple
         if margins.inside + margins.outside >= width - 72 || margins.top + margins.bottom >= height - 72 {
             fields.report(.error("the margins leave less than an inch of the page for text", at: fields.location(ofKey: "page")))
         } else if layout.columnWidth < 48 {

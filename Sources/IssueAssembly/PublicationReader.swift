@@ -3,7 +3,7 @@ import IssueModel
 
 /// `issues/publication.yaml`: the paper's name and the settings every issue shares.
 enum PublicationReader {
-    static let keys = ["name", "tagline", "language", "url", "address", "price", "email", "archive_url"]
+    static let keys = ["name", "tagline", "language", "url", "address", "price", "email", "archive_url", "house"]
     static let emailKeys = ["from", "reply_to", "list_id", "unsubscribe_url", "unsubscribe_mailto"]
 
     static func read(path: String, paths: IssuePaths, into diagnostics: inout [Diagnostic]) -> Publication? {
@@ -60,6 +60,21 @@ enum PublicationReader {
             }
             email.warnAboutUnknownKeys(known: emailKeys, what: "'email'")
             fields.absorb(email)
+        }
+        if var house = fields.mapping("house") {
+            for (title, location) in house.entryKeys {
+                guard let text = house.text(title) else {
+                    house.report(.warning("the house notice '\(YAMLFields.clip(title))' has no text; it is left out", at: location))
+                    continue
+                }
+                let heading = title.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+                guard !heading.isEmpty, !heading.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    house.report(.error("a house notice needs a title of plain text", at: location))
+                    continue
+                }
+                publication.house.append(Publication.HouseNotice(title: heading, text: text))
+            }
+            fields.absorb(house)
         }
         fields.warnAboutUnknownKeys(known: keys, what: "publication.yaml")
         return fields.diagnostics.hasErrors ? nil : publication

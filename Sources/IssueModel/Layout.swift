@@ -89,6 +89,9 @@ public struct Layout: Hashable, Sendable {
     /// top of the text area. The body's leading.
     public var baseline: Double
     public var styles: [StyleName: Style]
+    /// The page count is made a multiple of this (4 for a folded tabloid or a saddle-stitched
+    /// booklet; 1 for no rule), the added room filled with the publication's house matter.
+    public var pageMultiple = 4
     /// The email edition's look, from the layout's `email:` mapping; what is not given keeps
     /// the email renderer's default.
     public var email = Email()

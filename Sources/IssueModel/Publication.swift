@@ -13,6 +13,18 @@ public struct Publication: Hashable, Sendable {
     public var email: EmailSettings
     /// Where each issue is archived on the web; may hold `{{date}}`, `{{number}}`, `{{volume}}`.
     public var archiveURL: String?
+    /// House matter from the `house:` mapping (a title, then its text): subscription and
+    /// contact notices page makeup sets in boxes where a page has room to fill.
+    public var house: [HouseNotice] = []
+
+    public struct HouseNotice: Hashable, Sendable {
+        public var title: String
+        public var text: String
+        public init(title: String, text: String) {
+            self.title = title
+            self.text = text
+        }
+    }
 
     public init(name: String, tagline: String? = nil, language: String = "en", url: String? = nil,
                 address: String? = nil, price: String? = nil, email: EmailSettings = EmailSettings(),

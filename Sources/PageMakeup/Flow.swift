@@ -37,6 +37,8 @@ public struct FlowBlock: @unchecked Sendable {
     /// Set across the whole width of the page rather than in a column (a table too wide for
     /// one); its units are laid out for that width.
     public var isWide = false
+    /// Columns a wide block spans.
+    public var span = 1
 
     public init(units: [FlowUnit], spaceBefore: Int = 0, spaceAfter: Int = 0, keepWithNext: Int = 0, splittable: Bool = true) {
         self.units = units
@@ -102,7 +104,9 @@ public struct BlockFlow {
         return Int(((column.height - firstBaselineOffset) / grid + 1e-9).rounded(.down)) + 1
     }
 
-    public func flow(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0)) -> Result {
+    /// Flows `blocks` from `start`, up to (not including) block `end` when one is given.
+    public func flow(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Result {
+        let stop = min(end ?? blocks.count, blocks.count)
         var placed: [PlacedUnit] = []
         var used = Array(repeating: 0, count: columns.count)
         var column = 0
@@ -110,7 +114,7 @@ public struct BlockFlow {
         func origin(_ c: Int, _ slot: Int) -> Point {
             Point(x: columns[c].x, y: columns[c].y + firstBaselineOffset + Double(slot) * grid)
         }
-        while b < blocks.count {
+        while b < stop {
             let block = blocks[b]
             guard column < columns.count else { return Result(placed: placed, used: used, rest: FlowPosition(block: b, unit: u)) }
             let capacity = capacity(of: columns[column])
@@ -133,7 +137,7 @@ public struct BlockFlow {
                     take = max(0, remaining - minimumLines)
                     if take < minimumLines { take = 0 }
                 }
-            } else if block.keepWithNext > 0, b + 1 < blocks.count {
+            } else if block.keepWithNext > 0, b + 1 < stop {
                 // The whole block fits: it stays only if the first lines of the next fit too.
                 let next = blocks[b + 1]
                 let need = next.spaceBefore + next.units.prefix(block.keepWithNext).reduce(0) { $0 + $1.height }

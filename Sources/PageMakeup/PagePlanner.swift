@@ -9,6 +9,14 @@ public struct FitReport: Codable, Sendable {
         /// Share of the text area's column depth that holds something, 0 to 1.
         public var filled: Double
         public var stories: [String]
+        /// Lines of legs left empty, stories cut here to go on later, house boxes set, lines
+        /// of space added between blocks, and the page plan's cost by term.
+        public var holes: Int
+        public var jumps: Int
+        public var boxes: [String]
+        public var addedSpace: Int
+        public var cost: Double
+        public var costTerms: [String: Double]
     }
 
     public struct Story: Codable, Sendable {
@@ -24,9 +32,14 @@ public struct FitReport: Codable, Sendable {
         public var orphans: Int
         /// Units that could not be placed at all (a picture taller than a column).
         public var oversetUnits: Int
+        /// Times the story was cut and continued on a later page.
+        public var jumps: Int
     }
 
     public var layout: String
+    /// The whole plan's cost (the sum of the pages'), and the page count's required multiple.
+    public var cost: Double
+    public var pageMultiple: Int
     public var pages: [Page]
     public var stories: [Story]
 }
@@ -41,10 +54,16 @@ public struct MadeUpIssue: @unchecked Sendable {
     public var makeupSeconds: Double
 }
 
-/// Pages in running order: the masthead on page 1, a folio on the others, and each story as a
-/// band across the page: its headline block over all the columns, its picture over the first
-/// two or three, its text flowed down the columns (on to the next page when it must) and, where
-/// it ends on a page, balanced so its columns end within a line of each other.
+/// The story composer shared by the planner's measuring closures and the drawing after.
+final class ComposerBox {
+    var composer: StoryComposer
+    init(_ composer: StoryComposer) { self.composer = composer }
+}
+
+/// Newspaper pages made up automatically: the masthead on page 1, a folio on the others, and
+/// each story a rectangle of the column grid (a module) with its headline over its width, its
+/// picture under the headline and its text in legs. `ModularPlanner` searches for the plan;
+/// this draws it, with jump lines, house boxes and rules.
 public struct PagePlanner {
     public let layout: Layout
     let typesetter: Typesetter
@@ -73,6 +92,11 @@ public struct PagePlanner {
                          width: layout.pageWidth - m.inside - m.outside)
     }
 
+    /// Whole grid lines between a masthead's or folio's foot and the bottom margin.
+    func textLines(below top: Double) -> Int {
+        max(8, Int(((layout.pageHeight - layout.margins.bottom - top) / layout.baseline + 1e-6).rounded(.down)))
+    }
+
     func columnX(_ frame: PageFrame, _ c: Int) -> Double { frame.left + Double(c) * (layout.columnWidth + layout.gutter) }
 
     /// Rounds a height from the top of the text area up to the next grid line.
@@ -82,188 +106,85 @@ public struct PagePlanner {
 
     public func makeUp(_ issue: Issue) throws(FontError) -> MadeUpIssue {
         let started = DispatchTime.now().uptimeNanoseconds
-        var typesetting: UInt64 = 0
         var composer = StoryComposer(layout: layout, typesetter: typesetter)
         var diagnostics: [Diagnostic] = []
+
+        // The text areas: page 1 under the masthead, the others under the folio.
+        var scratch = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
+        let frontLines = textLines(below: try masthead(issue, frame: frame(1), into: &scratch))
+        let pageLines = textLines(below: try folio(issue, frame: frame(2), into: &scratch))
+
+        // Every story's body, once, in column measure.
+        let composing = DispatchTime.now().uptimeNanoseconds
+        let measured = try storyInfos(issue, composer: &composer, pageLines: pageLines, diagnostics: &diagnostics)
+        let infos = measured.0
+        let missingByStory = measured.1
+        let typesetting = DispatchTime.now().uptimeNanoseconds - composing
+
+        let shared = ComposerBox(composer)
+        var planner = modularPlanner(issue: issue, infos: infos, shared: shared, frontLines: frontLines, pageLines: pageLines)
+        let plan = try planner.planEdition()
+
+        // Where each piece landed, so that jump lines name the right pages.
+        var pageOfPiece: [Int: Int] = [:]
+        var continuation: [Int: Int] = [:]
+        var firstPage: [Int: Int] = [:]
+        for page in plan {
+            for module in page.modules {
+                guard let piece = module.piece else { continue }
+                pageOfPiece[piece.id] = page.number
+                if let from = piece.from { continuation[from] = piece.id }
+                if !piece.isContinuation { firstPage[piece.story] = page.number }
+            }
+        }
+        let frontStories = Set(plan.first?.modules.compactMap { $0.piece.flatMap { $0.isContinuation ? nil : $0.story } } ?? [])
+
         var pages: [DisplayPage] = []
-        var pageStories: [[String]] = []
-        var pageBottoms: [[Double]] = []
-        var outline: [OutlineEntry] = []
+        var pageReports: [FitReport.Page] = []
+        var drawing = DrawingState(placements: Array(repeating: [], count: infos.count), storyPages: Array(repeating: [], count: infos.count),
+                                   storyJumps: Array(repeating: 0, count: infos.count), pageOfPiece: pageOfPiece,
+                                   continuation: continuation, firstPage: firstPage, frontStories: frontStories, pageCount: pages.count)
+        for page in plan {
+            drawing.pageCount = pages.count
+            let drawn = try draw(page, issue: issue, infos: infos, planner: &planner, composer: &shared.composer, state: &drawing)
+            pages.append(drawn.0)
+            pageReports.append(drawn.1)
+        }
+        let outline = drawing.outline, placements = drawing.placements, storyPages = drawing.storyPages, storyJumps = drawing.storyJumps
+
         var stories: [FitReport.Story] = []
-
-        var current = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
-        var frame = frame(1)
-        var cursor = try masthead(issue, frame: frame, into: &current)
-        var bottoms = Array(repeating: cursor, count: layout.columns)
-        var storiesHere: [String] = []
-
-        func finishPage() {
-            pages.append(current)
-            pageStories.append(storiesHere)
-            pageBottoms.append(bottoms)
-        }
-        func newPage() throws(FontError) {
-            finishPage()
-            frame = self.frame(pages.count + 1)
-            current = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
-            cursor = try folio(issue, frame: frame, into: &current)
-            bottoms = Array(repeating: cursor, count: layout.columns)
-            storiesHere = []
-        }
-
-        for article in issue.articles {
-            let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
-            let composing = DispatchTime.now().uptimeNanoseconds
-            let story = try composer.compose(article, columns: layout.columns)
-            typesetting += DispatchTime.now().uptimeNanoseconds - composing
-            let minimumBody = 6 * layout.baseline
-            // The picture as wide as the story gives it, narrower (down to a column) when it
-            // would not leave room for text under the headline; the story goes to a new page
-            // when even that does not fit, and the picture is made smaller only when it is
-            // taller than an empty page.
-            var picture = story.picture, pictureHeight = story.pictureHeight, pictureColumns = story.pictureColumns
-            func fits() -> Bool { cursor + story.headHeight + pictureHeight + minimumBody <= frame.bottom }
-            func narrow() throws(FontError) {
-                while !fits() && pictureHeight > 0 && pictureColumns > 1 {
-                    pictureColumns -= 1
-                    (picture, pictureHeight) = try composer.composePicture(article, width: layout.width(spanning: pictureColumns))
-                }
+        for (index, info) in infos.enumerated() {
+            let article = info.article
+            if storyPages[index].isEmpty {
+                diagnostics.append(.error("'\(article.slug)' could not be placed on any page", at: SourceLocation(file: article.file)))
             }
-            try narrow()
-            if !fits() && !storiesHere.isEmpty {
-                try newPage()
-                (picture, pictureHeight, pictureColumns) = (story.picture, story.pictureHeight, story.pictureColumns)
-                try narrow()
-            }
-            if !fits() && pictureHeight > 0 {
-                let room = frame.bottom - cursor - story.headHeight - minimumBody - layout.baseline
-                let width = max(layout.columnWidth / 2, layout.columnWidth * room / pictureHeight)
-                (picture, pictureHeight) = try composer.composePicture(article, width: width)
-            }
-            if cursor + story.headHeight + minimumBody > frame.bottom { try newPage() }
-            if !storiesHere.isEmpty {
-                // A rule between stories.
-                current.items.append(.rule(from: Point(x: frame.left, y: cursor - layout.baseline * 0.5),
-                                           to: Point(x: frame.left + frame.width, y: cursor - layout.baseline * 0.5), width: 0.5, gray: .black))
-            }
-            outline.append(OutlineEntry(title: article.title, page: pages.count, y: cursor))
-            current.items += story.head.map { $0.offset(by: frame.left, cursor) }
-            storiesHere.append(article.slug)
-            var storyPages = [pages.count + 1]
-            cursor = snap(cursor + story.headHeight, in: frame)
-
-            // The picture over the first columns.
-            var pictureDrop = Array(repeating: 0.0, count: layout.columns)
-            if pictureHeight > 0 {
-                current.items += picture.map { $0.offset(by: frame.left, cursor) }
-                for c in 0..<pictureColumns { pictureDrop[c] = pictureHeight }
-            }
-
-            var placements: [(page: Int, unit: PlacedUnit)] = []
-            var oversetUnits = 0
-            // The story runs in segments: text flowed in a band of columns, then a block as
-            // wide as the page (a table too wide for a column), then text again below it.
-            var segmentStart = 0
-            while segmentStart < story.blocks.count {
-                let wide = story.blocks[segmentStart...].firstIndex(where: \.isWide) ?? story.blocks.count
-                let segment = Array(story.blocks[segmentStart..<wide])
-                var position = FlowPosition(block: 0, unit: 0)
-                while !segment.isEmpty {
-                    let available = frame.bottom - cursor
-                    let columns = (0..<layout.columns).map { c in
-                        Rect(x: columnX(frame, c), y: cursor + pictureDrop[c], width: layout.columnWidth, height: available - pictureDrop[c])
-                    }
-                    let flow = BlockFlow(columns: columns, grid: layout.baseline, firstBaselineOffset: firstBaseline)
-                    var result = flow.flow(segment, from: position)
-                    if result.rest == nil {
-                        result = balance(segment, from: position, columns: columns, flow: flow) ?? result
-                    }
-                    let placed = result.placed
-                    for unit in placed {
-                        current.items += unit.unit.items.map { $0.offset(by: unit.origin.x, unit.origin.y) }
-                    }
-                    placements += placed.map { placedUnit in
-                        var global = placedUnit
-                        global.block += segmentStart
-                        return (pages.count, global)
-                    }
-                    var bandBottom = cursor
-                    for c in 0..<layout.columns {
-                        let used = result.used[c] > 0 ? columns[c].y + firstBaseline + Double(result.used[c] - 1) * layout.baseline + layout.baseline * 0.3 : columns[c].y
-                        bottoms[c] = max(bottoms[c], used)
-                        bandBottom = max(bandBottom, used)
-                    }
-                    if layout.columnRules {
-                        for c in 1..<max(1, layout.columns) where result.used[c] > 0 || pictureDrop[c] > 0 {
-                            let x = columnX(frame, c) - layout.gutter / 2
-                            current.items.append(.rule(from: Point(x: x, y: cursor + pictureDrop[c] + 1), to: Point(x: x, y: bandBottom),
-                                                       width: 0.3, gray: Gray(0.4)))
-                        }
-                    }
-                    pictureDrop = Array(repeating: 0, count: layout.columns)
-                    guard let rest = result.rest else {
-                        cursor = snap(bandBottom + layout.baseline, in: frame)
-                        break
-                    }
-                    if rest == position && placed.isEmpty && cursor <= frame.top + layout.baseline * 3 {
-                        // Nothing fits even on an empty page (a unit taller than a column): skip it.
-                        oversetUnits += 1
-                        let last = rest.unit + 1 >= segment[rest.block].units.count
-                        position = FlowPosition(block: rest.block + (last ? 1 : 0), unit: last ? 0 : rest.unit + 1)
-                        if position.block >= segment.count { break }
-                        continue
-                    }
-                    position = rest
-                    try newPage()
-                    storiesHere.append(article.slug)
-                    storyPages.append(pages.count + 1)
-                }
-                guard wide < story.blocks.count else { break }
-                // The wide block across the page, unit under unit, on to the next page if it must.
-                let block = story.blocks[wide]
-                cursor = snap(cursor + Double(block.spaceBefore) * layout.baseline, in: frame)
-                for unit in block.units {
-                    let height = Double(unit.height) * layout.baseline
-                    if cursor + firstBaseline + height > frame.bottom && cursor > frame.top + layout.baseline * 3 {
-                        try newPage()
-                        storiesHere.append(article.slug)
-                        storyPages.append(pages.count + 1)
-                    }
-                    let origin = Point(x: frame.left, y: cursor + firstBaseline)
-                    current.items += unit.items.map { $0.offset(by: origin.x, origin.y) }
-                    placements.append((pages.count, PlacedUnit(unit: unit, column: 0, origin: origin, block: wide)))
-                    cursor += height
-                    for c in 0..<layout.columns { bottoms[c] = max(bottoms[c], cursor) }
-                }
-                cursor = snap(cursor + Double(block.spaceAfter) * layout.baseline, in: frame)
-                segmentStart = wide + 1
-            }
-            if oversetUnits > 0 {
-                diagnostics.append(.warning("\(oversetUnits) part(s) of '\(article.slug)' are taller than a column and were left out",
+            if info.overset > 0 {
+                diagnostics.append(.warning("\(info.overset) part(s) of '\(article.slug)' are deeper than a page and were left out",
                                             at: SourceLocation(file: article.file)))
             }
-            // One warning per article for the characters no face has, however many.
-            let missing = Array(composer.missingCharacters.dropFirst(missingBefore))
-            if !missing.isEmpty {
-                let listed = missing.prefix(8).map { c in
-                    "'\(c)' (" + c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ") + ")"
-                }.joined(separator: ", ") + (missing.count > 8 ? " and \(missing.count - 8) more" : "")
-                diagnostics.append(.warning("no bundled font has \(listed); \(missing.count == 1 ? "it prints" : "they print") as empty boxes",
-                                            at: SourceLocation(file: article.file), hint: "add a font that has them to fonts/"))
+            if let hint = article.page, let first = firstPage[index], first != hint {
+                diagnostics.append(.warning("'page: \(hint)' could not be honoured: the story starts on page \(first)"
+                                            + (hint > plan.count ? " (the issue has \(plan.count) pages)" : ""),
+                                            at: SourceLocation(file: article.file)))
             }
-            for line in composer.overfullLines.dropFirst(overfullBefore) {
-                diagnostics.append(.warning("a line is wider than its column: '\(line)'", at: SourceLocation(file: article.file)))
-            }
-            stories.append(report(for: article, placements: placements, pages: storyPages, overset: oversetUnits))
+            stories.append(report(for: article, placements: placements[index], pages: storyPages[index], overset: info.overset,
+                                  jumps: storyJumps[index]))
         }
-        finishPage()
+        // One warning per article for the characters no face has, however many.
+        for (index, info) in infos.enumerated() where !missingByStory[index].isEmpty {
+            diagnostics.append(Self.missingWarning(missingByStory[index], file: info.article.file))
+        }
+        let reported = Set(missingByStory.joined())
+        let elsewhere = shared.composer.missingCharacters.filter { !reported.contains($0) }
+        if !elsewhere.isEmpty { diagnostics.append(Self.missingWarning(elsewhere, file: issue.folder)) }
+        for line in shared.composer.overfullLines.uniqued() {
+            diagnostics.append(.warning("a line is wider than its column: '\(line)'", at: SourceLocation(file: issue.folder)))
+        }
+        if plan.count % max(1, layout.pageMultiple) != 0 {
+            diagnostics.append(.warning("the issue makes \(plan.count) pages, not a multiple of \(layout.pageMultiple)",
+                                        at: SourceLocation(file: layout.file), hint: "add house notices to publication.yaml, or set page_multiple"))
+        }
 
-        let textDepth = layout.pageHeight - layout.margins.top - layout.margins.bottom
-        let pageReports = pages.indices.map { i in
-            FitReport.Page(number: i + 1,
-                           filled: min(1, pageBottoms[i].reduce(0) { $0 + max(0, $1 - layout.margins.top) } / (textDepth * Double(layout.columns))),
-                           stories: pageStories[i])
-        }
         let metadata = DocumentMetadata(
             title: "\(issue.publication.name), No. \(issue.number)", author: issue.publication.name,
             subject: IssueDateNames.long(issue.date, language: issue.publication.language),
@@ -272,39 +193,219 @@ public struct PagePlanner {
                 .joined(separator: ", "), creator: "issue",
             date: Self.metadataDate(issue.date))
         let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let report = FitReport(layout: layout.name, cost: (plan.reduce(0) { $0 + $1.cost } * 10).rounded() / 10,
+                               pageMultiple: layout.pageMultiple, pages: pageReports, stories: stories)
         return MadeUpIssue(document: DisplayDocument(pages: pages, outline: outline, metadata: metadata),
-                           report: FitReport(layout: layout.name, pages: pageReports, stories: stories),
-                           diagnostics: diagnostics, typesettingSeconds: Double(typesetting) / 1e9,
+                           report: report, diagnostics: diagnostics, typesettingSeconds: Double(typesetting) / 1e9,
                            makeupSeconds: total - Double(typesetting) / 1e9)
     }
 
-    /// The lowest band height (in grid lines) in which the rest of the story fits: columns that
-    /// end within a line of each other.
-    func balance(_ blocks: [FlowBlock], from position: FlowPosition, columns: [Rect], flow: BlockFlow) -> BlockFlow.Result? {
-        let maxLines = columns.map { flow.capacity(of: $0) }.max() ?? 0
-        var low = 1, high = maxLines
-        var best: BlockFlow.Result?
-        while low <= high {
-            let mid = (low + high) / 2
-            var shorter = flow
-            shorter.columns = columns.map { column in
-                let full = flow.firstBaselineOffset + Double(mid - 1) * layout.baseline + 0.01
-                var c = column
-                c.height = max(0, min(column.height, full - (column.y - columns[0].y)))
-                return c
-            }
-            let result = shorter.flow(blocks, from: position)
-            if result.rest == nil {
-                best = result
-                high = mid - 1
+    /// Every story's body set once in column measure, with the widths it may take.
+    func storyInfos(_ issue: Issue, composer: inout StoryComposer, pageLines: Int,
+                    diagnostics: inout [Diagnostic]) throws(FontError) -> ([StoryInfo], [[Character]]) {
+    var infos: [StoryInfo] = []
+    var missingByStory: [[Character]] = []
+    for (rank, article) in issue.articles.enumerated() {
+        let missingBefore = composer.missingCharacters.count
+        var blocks = try composer.composeBlocks(article)
+        missingByStory.append(Array(composer.missingCharacters.dropFirst(missingBefore)))
+        // A unit deeper than a page can never be placed: it is reported, not looped on.
+        var overset = 0
+        for b in blocks.indices {
+            let before = blocks[b].units.count
+            blocks[b].units.removeAll { $0.height > pageLines - 12 }
+            overset += before - blocks[b].units.count
+        }
+        blocks.removeAll { $0.units.isEmpty }
+        let span = blocks.filter(\.isWide).map(\.span).max() ?? 1
+        let c = layout.columns
+        var allowed = min(span, c)...c
+        var preferred = min(max(2, span), c)...max(min(max(2, span), c), min(4, c))
+        if rank == 0 { preferred = min(max(3, span), c)...c }
+        if let hint = article.columns {
+            if hint > c {
+                diagnostics.append(.warning("'columns: \(hint)' asks for more columns than the \(layout.name) layout has (\(c)); it is ignored",
+                                            at: SourceLocation(file: article.file)))
+            } else if hint < span {
+                diagnostics.append(.warning("'columns: \(hint)' is too narrow for a table in this story, which needs \(span); it is ignored",
+                                            at: SourceLocation(file: article.file)))
             } else {
-                low = mid + 1
+                allowed = hint...hint
+                preferred = hint...hint
             }
         }
-        return best
+        infos.append(StoryInfo(article: article, blocks: blocks, rank: rank, allowed: allowed, preferred: preferred, overset: overset))
+    }
+        return (infos, missingByStory)
     }
 
-    func report(for article: Article, placements: [(page: Int, unit: PlacedUnit)], pages: [Int], overset: Int) -> FitReport.Story {
+    /// The search, with closures that set heads, pictures and boxes through the shared composer.
+    func modularPlanner(issue: Issue, infos: [StoryInfo], shared: ComposerBox, frontLines: Int, pageLines: Int) -> ModularPlanner {
+        let boxes: [HouseBox] = [.inside, .index, .contact] + issue.publication.house.indices.map { .notice($0) }
+        let maxPicture = Int(Double(pageLines) * 0.45)
+        let fitter = BodyFitter(layout: layout, firstBaseline: firstBaseline)
+        let planner0 = self
+        let storyInfos = infos
+        return ModularPlanner(
+            layout: layout, fitter: fitter, stories: infos, frontLines: frontLines, pageLines: pageLines, boxes: boxes,
+            makeHead: { (story: Int, width: Int, jump: Bool, compact: Int) throws(FontError) -> ModuleHead in
+                let layout = planner0.layout
+                let article = storyInfos[story].article
+                let span = layout.width(spanning: width)
+                if jump {
+                    let (items, height) = try shared.composer.composeJumpHead(article, width: span)
+                    return ModuleHead(items: items, lines: Int((height / layout.baseline - 1e-9).rounded(.up)) + 1,
+                                      picture: [], pictureLines: 0, pictureColumns: 0)
+                }
+                var (items, height) = try shared.composer.composeHead(article, width: span, columns: max(1, width - compact))
+                // A headline that would take over half a page is set smaller, down to the body size.
+                var columns = max(1, width - compact)
+                while height > Double(maxPicture) * layout.baseline && columns > 0 {
+                    columns -= 1
+                    (items, height) = try shared.composer.composeHead(article, width: span, columns: columns)
+                }
+                columns = min(width, max(3 - compact, story == 0 ? 2 : 1))
+                var (picture, pictureHeight) = try shared.composer.composePicture(article, width: layout.width(spanning: columns))
+                while pictureHeight > Double(maxPicture) * layout.baseline && columns > 1 {
+                    columns -= 1
+                    (picture, pictureHeight) = try shared.composer.composePicture(article, width: layout.width(spanning: columns))
+                }
+                if pictureHeight > Double(maxPicture) * layout.baseline {
+                    let scale = Double(maxPicture) * layout.baseline / pictureHeight * 0.9
+                    (picture, pictureHeight) = try shared.composer.composePicture(article, width: layout.columnWidth * scale)
+                }
+                return ModuleHead(items: items, lines: Int((height / layout.baseline - 1e-9).rounded(.up)), picture: picture,
+                                  pictureLines: picture.isEmpty ? 0 : Int((pictureHeight / layout.baseline - 1e-9).rounded(.up)),
+                                  pictureColumns: picture.isEmpty ? 0 : columns)
+            },
+            boxDepth: { (box: HouseBox, width: Int) throws(FontError) -> Int in
+                try planner0.drawBox(box, issue: issue, stories: storyInfos, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [],
+                                     composer: &shared.composer).lines
+            })
+    }
+
+    /// What drawing the pages keeps across them: where each piece went, for jump lines and the report.
+    struct DrawingState {
+        var outline: [OutlineEntry] = []
+        var placements: [[(page: Int, unit: PlacedUnit)]]
+        var storyPages: [[Int]]
+        var storyJumps: [Int]
+        let pageOfPiece: [Int: Int]
+        let continuation: [Int: Int]
+        let firstPage: [Int: Int]
+        let frontStories: Set<Int>
+        var pageCount: Int
+    }
+
+    /// One planned page drawn: masthead or folio, modules, jump lines, boxes and rules.
+    func draw(_ page: PlannedPage, issue: Issue, infos: [StoryInfo], planner: inout ModularPlanner, composer: inout StoryComposer,
+              state: inout DrawingState) throws(FontError) -> (DisplayPage, FitReport.Page) {
+        let frame = frame(page.number)
+        var display = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
+        let top: Double
+        if page.number == 1 { top = try masthead(issue, frame: frame, into: &display) } else { top = try folio(issue, frame: frame, into: &display) }
+        // The grid hangs from the bottom margin, so the last line of every column ends there.
+        let textTop = layout.pageHeight - layout.margins.bottom - Double(textLines(below: top)) * layout.baseline
+        func x(_ column: Int) -> Double { columnX(frame, column) }
+        func y(_ line: Int) -> Double { textTop + Double(line) * layout.baseline }
+        var names: [String] = [], boxNames: [String] = []
+        var jumps = 0, added = 0
+        for module in page.modules {
+            let left = x(module.column), width = layout.width(spanning: module.width)
+            // A rule over a module that does not start at the top of the text area.
+            if module.top > 0 {
+                let ry = y(module.top) - layout.baseline * 0.5
+                display.items.append(.rule(from: Point(x: left, y: ry), to: Point(x: left + width, y: ry), width: 0.5, gray: .black))
+            }
+            if let box = module.box {
+                boxNames.append(Self.boxName(box))
+                let drawn = try drawBox(box, issue: issue, stories: infos, width: module.width, depth: module.depth,
+                                        pageOf: { state.firstPage[$0] ?? 0 }, frontStories: state.frontStories, composer: &composer)
+                display.items += drawn.items.map { $0.offset(by: left, y(module.top)) }
+            } else if let piece = module.piece, let fit = module.fit {
+                let info = infos[piece.story]
+                let head = try planner.head(piece, width: module.width)
+                names.append(info.article.slug)
+                state.storyPages[piece.story].append(page.number)
+                display.items += head.items.map { $0.offset(by: left, y(module.top)) }
+                if let from = piece.from {
+                    let text = Self.continuedFrom(state.pageOfPiece[from] ?? 1, language: info.article.language)
+                    var style = layout.style(.jump)
+                    style.align = .left
+                    for line in try composer.lines(text, style: style, width: width, language: info.article.language).prefix(1) {
+                        display.items += TextSetting.items(line, at: Point(x: left, y: y(module.top + module.headLines - 1) + firstBaseline))
+                    }
+                } else {
+                    state.outline.append(OutlineEntry(title: info.article.title, page: state.pageCount, y: y(module.top)))
+                }
+                let bodyTop = module.top + module.headLines + module.headPad
+                display.items += head.picture.map { $0.offset(by: left, y(bodyTop)) }
+                // Units leg by leg, with the added lines shared out between the leg's blocks.
+                var legUnits = Array(repeating: [PlacedUnit](), count: module.width)
+                for unit in fit.placed { legUnits[min(unit.column, module.width - 1)].append(unit) }
+                for c in 0..<module.width {
+                    let extra = c < module.legExtra.count ? module.legExtra[c] : 0
+                    added += extra
+                    let gaps = fit.gaps[c]
+                    var gap = 0, shift = 0
+                    var last = -1
+                    for unit in legUnits[c] {
+                        if last >= 0 && unit.block != last && gaps > 0 {
+                            gap += 1
+                            shift = extra * gap / gaps
+                        }
+                        last = unit.block
+                        let origin = Point(x: left + unit.origin.x, y: y(bodyTop) + unit.origin.y + Double(shift) * layout.baseline)
+                        display.items += unit.unit.items.map { $0.offset(by: origin.x, origin.y) }
+                        var global = unit
+                        global.column = module.column + unit.column
+                        global.origin = origin
+                        state.placements[piece.story].append((page.number, global))
+                    }
+                }
+                if fit.end != nil {
+                    jumps += 1
+                    state.storyJumps[piece.story] += 1
+                    let next = state.continuation[piece.id].flatMap { state.pageOfPiece[$0] } ?? page.number + 1
+                    let text = Self.continuedOn(next, language: info.article.language)
+                    let line = module.top + module.depth - 1
+                    for set in try composer.lines(text, style: layout.style(.jump), width: layout.columnWidth, language: info.article.language).prefix(1) {
+                        display.items += TextSetting.items(set, at: Point(x: x(module.column + module.width - 1), y: y(line) + firstBaseline))
+                    }
+                }
+                // Rules between the module's legs, under its head.
+                if layout.columnRules {
+                    for c in 1..<max(1, module.width) {
+                        let rx = x(module.column + c) - layout.gutter / 2
+                        let from = y(bodyTop) + (c < module.pictureColumns ? Double(module.pictureLines) * layout.baseline : 0)
+                        display.items.append(.rule(from: Point(x: rx, y: from + 1), to: Point(x: rx, y: y(module.top + module.depth) - 2),
+                                                   width: 0.3, gray: Gray(0.4)))
+                    }
+                }
+            }
+        }
+        // Rules between groups of columns.
+        for group in page.groups where group.column > 0 {
+            let rx = x(group.column) - layout.gutter / 2
+            display.items.append(.rule(from: Point(x: rx, y: y(group.top) + 1), to: Point(x: rx, y: y(group.top + group.depth) - 2),
+                                       width: 0.5, gray: Gray(0.3)))
+        }
+        let pageReport = FitReport.Page(
+            number: page.number, filled: 1 - Double(page.holes) / Double(max(1, page.lines * layout.columns)),
+            stories: names.uniqued(), holes: page.holes, jumps: jumps, boxes: boxNames, addedSpace: added,
+            cost: (page.cost * 10).rounded() / 10, costTerms: page.terms.mapValues { ($0 * 10).rounded() / 10 })
+        return (display, pageReport)
+    }
+
+    static func missingWarning(_ missing: [Character], file: String) -> Diagnostic {
+        let listed = missing.prefix(8).map { c in
+            "'\(c)' (" + c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ") + ")"
+        }.joined(separator: ", ") + (missing.count > 8 ? " and \(missing.count - 8) more" : "")
+        return .warning("no bundled font has \(listed); \(missing.count == 1 ? "it prints" : "they print") as empty boxes",
+                        at: SourceLocation(file: file), hint: "add a font that has them to fonts/")
+    }
+
+    func report(for article: Article, placements: [(page: Int, unit: PlacedUnit)], pages: [Int], overset: Int, jumps: Int) -> FitReport.Story {
         let lines = placements.compactMap(\.unit.unit.line)
         // A paragraph split between columns leaves an orphan when its first piece is one line,
         // a widow when its last is.
@@ -325,7 +426,7 @@ public struct PagePlanner {
         }
         return FitReport.Story(slug: article.slug, title: article.title, pages: pages.uniqued(), lines: lines.count,
                                looseLines: lines.filter(\.isLoose).count, overfullLines: lines.filter(\.isOverfull).count,
-                               widows: widows, orphans: orphans, oversetUnits: overset)
+                               widows: widows, orphans: orphans, oversetUnits: overset, jumps: jumps)
     }
 
     /// `YYYY-MM-DDT00:00:00` of the issue's date, or the time `SOURCE_DATE_EPOCH` gives, so

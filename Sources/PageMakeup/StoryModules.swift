@@ -35,6 +35,13 @@ public struct StoryComposer {
         let (head, headHeight) = try composeHead(article, width: span, columns: columns)
         let pictureColumns = min(columns, columns >= 4 ? 3 : columns >= 2 ? 2 : 1)
         let (picture, pictureHeight) = try composePicture(article, width: layout.width(spanning: pictureColumns))
+        let blocks = try composeBlocks(article)
+        return ComposedStory(article: article, head: head, headHeight: headHeight, picture: picture,
+                             pictureHeight: pictureHeight, pictureColumns: pictureColumns, blocks: blocks)
+    }
+
+    /// The body in column measure, the pull quote set between its paragraphs.
+    public mutating func composeBlocks(_ article: Article) throws(FontError) -> [FlowBlock] {
         var blocks = try composeBody(article, measure: layout.columnWidth)
         if let quote = article.pullquote, !quote.isEmpty {
             let block = try pullQuote(quote, language: article.language, measure: layout.columnWidth)
@@ -42,8 +49,27 @@ public struct StoryComposer {
             let at = paragraphs.count > 3 ? paragraphs[min(3, paragraphs.count / 2)] : blocks.count
             blocks.insert(block, at: at)
         }
-        return ComposedStory(article: article, head: head, headHeight: headHeight, picture: picture,
-                             pictureHeight: pictureHeight, pictureColumns: pictureColumns, blocks: blocks)
+        return blocks
+    }
+
+    /// A jump head: the headline, smaller, over `width` (its "Continued from" line is added
+    /// where the page number is known).
+    mutating func composeJumpHead(_ article: Article, width: Double) throws(FontError) -> ([DisplayItem], Double) {
+        var items: [DisplayItem] = []
+        let headline = layout.style(.headline)
+        let size = headline.size(spanning: 1) * 0.8
+        let leading = headline.leading * size / headline.size
+        var y = 0.0
+        for line in try setting.set([.text(article.title)], style: headline, measure: width, language: article.language, size: size).lines {
+            y += leading
+            items += TextSetting.items(line, at: Point(x: 0, y: y - leading * 0.22))
+        }
+        return (items, y)
+    }
+
+    /// Plain text set in a style, line under line from the top: box contents, jump lines.
+    mutating func lines(_ text: String, style: Layout.Style, width: Double, language: String) throws(FontError) -> [SetLine] {
+        try setting.set([.text(text)], style: style, measure: width, language: language).lines
     }
 
     // MARK: Headline block
@@ -66,7 +92,8 @@ public struct StoryComposer {
             stack(try setting.set([.text(kicker)], style: style, measure: width, language: language), leading: style.leading, after: 0)
         }
         let headline = layout.style(.headline)
-        let size = headline.size(spanning: columns)
+        // No columns: the smallest a headline gets, for one too long for any other size.
+        let size = columns < 1 ? layout.style(.body).size * 1.25 : headline.size(spanning: columns)
         let leading = headline.leading * size / headline.size
         stack(try setting.set([.text(article.title)], style: headline, measure: width, language: language, size: size),
               leading: leading, after: headline.spaceAfter)
@@ -317,6 +344,7 @@ public struct StoryComposer {
         }
         var block = FlowBlock(units: units, spaceBefore: 1, spaceAfter: 1)
         block.isWide = wide
+        if wide { block.span = (1...layout.columns).first { layout.width(spanning: $0) >= measure - 0.01 } ?? layout.columns }
         return block
     }
 

@@ -138,9 +138,12 @@ struct BuildCommand: ParsableCommand {
                   + (printed.blankPages > 0 ? ", \(printed.blankPages) blank pages added to fill them" : ""))
         }
         if press { print("  for press: \(pageLayout.bleed) pt bleed, crop marks, TrimBox and BleedBox on every page") }
+        let jumps = madeUp.report.pages.reduce(0) { $0 + $1.jumps }
+        print(String(format: "  made up in %.3f s: %d jumps, plan cost %.1f", madeUp.makeupSeconds, jumps, madeUp.report.cost))
         for page in madeUp.report.pages {
-            print(String(format: "  page %2d  %3.0f %% filled  %@", page.number, page.filled * 100,
-                         page.stories.joined(separator: ", ")))
+            let boxes = page.boxes.isEmpty ? "" : "  [" + page.boxes.joined(separator: ", ") + "]"
+            print(String(format: "  page %2d  %3.0f %% filled  %2d holes  %d jumps  cost %6.1f  %@%@", page.number, page.filled * 100,
+                         page.holes, page.jumps, page.cost, page.stories.joined(separator: ", "), boxes))
         }
     }
 

@@ -69,6 +69,14 @@ final class IssuePDFTests: XCTestCase {
             words.insert(a + b)
         }
         words.formUnion(words.map { $0.replacingOccurrences(of: "-", with: "") })
+        // A word hyphenated at the foot of a leg whose next leg pdftotext reads later: its
+        // halves are both there, the first ending in a hyphen.
+        for (index, token) in tokens.enumerated() where token.hasSuffix("-") && token.count > 2 {
+            // Joined with each of the next tokens that start in lower case (the next leg's first
+            // line comes within a column's worth of text).
+            let head = String(token.dropLast())
+            for tail in tokens[(index + 1)...].prefix(150) where tail.first?.isLowercase == true { words.insert(head + tail) }
+        }
         return words
     }
 

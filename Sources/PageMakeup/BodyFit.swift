@@ -1,0 +1,164 @@
+import IssueModel
+import Typesetting
+
+/// A story's body set in the legs of a module: where each unit went, how deep each leg is, and
+/// where the text stops when the story jumps. All depths are whole grid lines.
+struct BodyFit: @unchecked Sendable {
+    /// Units placed, their origins relative to the body area's top-left corner (points); a
+    /// unit's column is its leg.
+    var placed: [PlacedUnit]
+    /// Lines from the body's top to the end of each leg's last unit (a picture's drop included).
+    var legEnds: [Int]
+    /// Block boundaries inside each leg (not at its head): where vertical justification may
+    /// add a line of space.
+    var gaps: [Int]
+    /// Where the rest of the story starts when it jumps; nil when all of it is placed.
+    var end: FlowPosition?
+    /// Grid lines of the body placed here, and left for the jump.
+    var linesPlaced: Int
+    var linesLeft: Int
+    /// Whether whole lines of space may go between blocks (not when a table spans the legs).
+    var stretchable: Bool
+    /// Whether the text is cut after a hyphenated line: the word's halves would be pages apart.
+    var endsHyphenated = false
+    /// The body's depth: its deepest leg.
+    var depth: Int { legEnds.max() ?? 0 }
+}
+
+/// Sets story bodies in legs, balanced when they fit and cut at a line when they do not, and
+/// remembers every answer: the page search asks the same questions many times.
+final class BodyFitter {
+    let layout: Layout
+    let firstBaseline: Double
+    private var cache: [Key: BodyFit] = [:]
+
+    struct Key: Hashable {
+        var story: Int, block: Int, unit: Int, width: Int, drop: Int, dropColumns: Int, depth: Int, reserve: Bool
+    }
+
+    init(layout: Layout, firstBaseline: Double) {
+        self.layout = layout
+        self.firstBaseline = firstBaseline
+    }
+
+    var pitch: Double { layout.columnWidth + layout.gutter }
+
+    /// The body from `start` in `width` legs, the first `dropColumns` starting `drop` lines down
+    /// (under the picture). With a `depth`, legs end there (the last one a line higher when
+    /// `reserveLast` keeps a line for "Continued on page N") and what does not fit is left;
+    /// without one, the legs are as short as balancing allows.
+    func fit(_ blocks: [FlowBlock], story: Int, from start: FlowPosition, width: Int, drop: Int, dropColumns: Int,
+             depth: Int?, reserveLast: Bool) -> BodyFit {
+        let key = Key(story: story, block: start.block, unit: start.unit, width: width, drop: drop, dropColumns: dropColumns,
+                      depth: depth ?? -1, reserve: reserveLast)
+        if let known = cache[key] { return known }
+        let result = compute(blocks, from: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth, reserveLast: reserveLast)
+        cache[key] = result
+        return result
+    }
+
+    /// A rectangle for a leg from line `top` holding `lines` lines.
+    private func leg(_ c: Int, top: Int, lines: Int) -> Rect {
+        Rect(x: Double(c) * pitch, y: Double(top) * layout.baseline, width: layout.columnWidth,
+             height: lines > 0 ? firstBaseline + Double(lines - 1) * layout.baseline + 0.01 : 0)
+    }
+
+    private func compute(_ blocks: [FlowBlock], from start: FlowPosition, width: Int, drop: Int, dropColumns: Int,
+                         depth: Int?, reserveLast: Bool) -> BodyFit {
+        let limit = depth ?? 1_000_000
+        var tops = (0..<width).map { $0 < dropColumns ? drop : 0 }
+        var ends = tops
+        var placed: [PlacedUnit] = []
+        var position = start
+        var stretchable = true
+        var end: FlowPosition?
+        func bottom(_ c: Int) -> Int { limit - (reserveLast && c == width - 1 ? 1 : 0) }
+
+        segments: while position.block < blocks.count {
+            let block = blocks[position.block]
+            if block.isWide {
+                // Across the module, row under row, below the deepest leg.
+                stretchable = false
+                var top = (ends.max() ?? 0) + (placed.isEmpty || position.unit > 0 ? 0 : block.spaceBefore)
+                let floor = (0..<width).map(bottom).min() ?? limit
+                var u = position.unit
+                while u < block.units.count, top + block.units[u].height <= floor {
+                    placed.append(PlacedUnit(unit: block.units[u], column: 0,
+                                             origin: Point(x: 0, y: Double(top) * layout.baseline + firstBaseline), block: position.block))
+                    top += block.units[u].height
+                    u += 1
+                }
+                ends = Array(repeating: top, count: width)
+                if u < block.units.count {
+                    end = FlowPosition(block: position.block, unit: u)
+                    break segments
+                }
+                let after = min(floor, top + block.spaceAfter)
+                tops = Array(repeating: after, count: width)
+                ends = tops
+                position = FlowPosition(block: position.block + 1, unit: 0)
+                continue
+            }
+            // Text up to the next wide block, flowed down the legs.
+            let segmentEnd = blocks[position.block...].firstIndex(where: \.isWide) ?? blocks.count
+            let columns = (0..<width).map { c in leg(c, top: tops[c], lines: max(0, bottom(c) - tops[c])) }
+            let flow = BlockFlow(columns: columns, grid: layout.baseline, firstBaselineOffset: firstBaseline)
+            var result = flow.flow(blocks, from: position, until: segmentEnd)
+            if result.rest == nil {
+                result = balance(blocks, from: position, until: segmentEnd, tops: tops, bottoms: (0..<width).map(bottom), flow: flow) ?? result
+            }
+            placed += result.placed
+            for c in 0..<width where result.used[c] > 0 { ends[c] = tops[c] + result.used[c] }
+            if let rest = result.rest {
+                end = rest
+                break segments
+            }
+            tops = Array(repeating: ends.max() ?? 0, count: width)
+            position = FlowPosition(block: segmentEnd, unit: 0)
+        }
+
+        // Where a new block starts below another in the same leg, space may be added.
+        var gaps = Array(repeating: 0, count: width)
+        var lastBlock = Array(repeating: -1, count: width)
+        var linesPlaced = 0
+        for unit in placed {
+            if lastBlock[unit.column] >= 0 && lastBlock[unit.column] != unit.block { gaps[unit.column] += 1 }
+            lastBlock[unit.column] = unit.block
+            linesPlaced += unit.unit.height
+        }
+        var linesLeft = 0
+        if let end {
+            for b in end.block..<blocks.count {
+                linesLeft += blocks[b].units.dropFirst(b == end.block ? end.unit : 0).reduce(0) { $0 + $1.height }
+            }
+        }
+        // Legs with nothing in them still reach down to their picture.
+        for c in 0..<min(width, dropColumns) { ends[c] = max(ends[c], drop) }
+        return BodyFit(placed: placed, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
+                       stretchable: stretchable, endsHyphenated: end != nil && placed.last?.unit.line?.isHyphenated == true)
+    }
+
+    /// The flow into the shortest common bottom line that holds all of it, so the legs end
+    /// within a line or so of each other.
+    private func balance(_ blocks: [FlowBlock], from position: FlowPosition, until end: Int, tops: [Int], bottoms: [Int],
+                         flow: BlockFlow) -> BlockFlow.Result? {
+        var low = (tops.min() ?? 0) + 1
+        // An upper bound that holds everything: all of it in one leg below the deepest top.
+        let total = blocks[position.block..<end].reduce(0) { $0 + $1.height + $1.spaceBefore + $1.spaceAfter }
+        var high = max(low, min(bottoms.max() ?? 0, (tops.max() ?? 0) + total))
+        var best: BlockFlow.Result?
+        while low <= high {
+            let mid = (low + high) / 2
+            var shorter = flow
+            shorter.columns = tops.indices.map { c in leg(c, top: tops[c], lines: max(0, min(bottoms[c], mid) - tops[c])) }
+            let result = shorter.flow(blocks, from: position, until: end)
+            if result.rest == nil {
+                best = result
+                high = mid - 1
+            } else {
+                low = mid + 1
+            }
+        }
+        return best
+    }
+}

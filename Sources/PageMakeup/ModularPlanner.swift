@@ -1,0 +1,702 @@
+import Foundation
+import IssueModel
+import Typesetting
+
+/// A story's text still to be placed: the whole story, or what a jump left of it.
+struct Piece: Hashable {
+    var id: Int
+    var story: Int
+    var start: FlowPosition
+    /// The piece this one continues, when the story jumped.
+    var from: Int?
+    var jumps: Int
+    /// The page whose jump made this piece.
+    var madeOn = 0
+    var isContinuation: Bool { from != nil }
+}
+
+/// House matter set in a box: the front page's "Inside" box, an index of the issue, the
+/// publication's contact box, a notice from `house:` in publication.yaml.
+enum HouseBox: Hashable, Comparable {
+    case inside, index, contact, notice(Int)
+}
+
+
+/// A rectangle of the page grid and what stands in it. Columns and lines count from the text
+/// area's top-left corner.
+struct PlannedModule {
+    var column: Int, width: Int, top: Int, depth: Int
+    /// A story's piece and how its body is set, or a house box.
+    var piece: Piece?
+    var fit: BodyFit?
+    var box: HouseBox?
+    /// Head (headline block, or jump head with its "Continued from" line) and picture, in lines.
+    var headLines = 0
+    var pictureLines = 0
+    var pictureColumns = 0
+    /// Lines of space added under the head, and in each leg between blocks (vertical justification).
+    var headPad = 0
+    var legExtra: [Int] = []
+    /// Lines of legs left empty.
+    var holes = 0
+
+    var jumpsOut: Bool { fit?.end != nil }
+}
+
+struct PlannedGroup {
+    var column: Int, width: Int, top: Int, depth: Int
+}
+
+struct PlannedPage {
+    var number: Int
+    var lines: Int
+    var modules: [PlannedModule] = []
+    var groups: [PlannedGroup] = []
+    var terms: [String: Double] = [:]
+    var cost: Double { terms.values.reduce(0, +) }
+    /// One line for debugging: page, holes, cost, and each module as story/width×depth.
+    var summary: String {
+        var parts: [String] = []
+        for m in modules {
+            if let p = m.piece { parts.append("\(p.story)\(p.isContinuation ? "c" : "")/\(m.width)x\(m.depth)") } else { parts.append("box") }
+        }
+        return "\(number):h\(holes) c\(Int(cost)) " + parts.joined(separator: ",")
+    }
+
+    /// Lines of legs left empty, in modules and in groups with nothing in them.
+    var holes: Int { Int(((terms["holes"] ?? 0) / PlanCost.hole).rounded()) }
+}
+
+/// The head of a module: kicker, headline, deck and byline (or a jump head), and the picture.
+struct ModuleHead {
+    var items: [DisplayItem]
+    var lines: Int
+    var picture: [DisplayItem]
+    var pictureLines: Int
+    var pictureColumns: Int
+}
+
+/// What the search keeps of a story.
+struct StoryInfo {
+    var article: Article
+    var blocks: [FlowBlock]
+    /// The story's place in running order (0 leads).
+    var rank: Int
+    /// Widths allowed (a `columns:` hint, or what a table in it needs) and those preferred.
+    var allowed: ClosedRange<Int>
+    var preferred: ClosedRange<Int>
+    var overset: Int
+}
+
+/// The weights of the page search's cost, per term. A plan's cost is the sum over pages; the
+/// fit report lists each page's terms.
+enum PlanCost {
+    /// Per line of a leg left empty: the worst thing a page can show.
+    static let hole = 60.0
+    /// Per story cut and continued on a later page, more for a second jump, and a little per
+    /// line sent away (about 70 % of readers do not follow a jump).
+    static let jump = 40.0
+    static let secondJump = 80.0
+    static let jumpedLine = 0.05
+    /// Vertical justification: added lines squared over the block boundaries that take them.
+    static let stretch = 1.5
+    /// A house box used to fill room, and per line it is stretched beyond its text.
+    static let box = 12.0
+    /// A box where the plan is to fill pages with stories (still better than three hole lines).
+    static let spareBox = 150.0
+    /// Every page, and more for a page with no story on it (house matter only).
+    static let page = 100.0
+    static let houseOnlyPage = 1000.0
+    static let boxLine = 0.3
+    /// A story set at a width editors avoid (a long story in one column, a body across the page).
+    static let width = 35.0
+    /// Front-page stories outside 3 to 5.
+    static let frontTooFew = 400.0
+    static let frontTooMany = 150.0
+    /// Two story heads side by side at the same height ("tombstones").
+    static let tombstone = 8.0
+    /// A lower-priority story given more room than a higher one on the same page.
+    static let priority = 3.0
+    /// A full-width band on an inside page (the "layer cake" look).
+    static let band = 5.0
+    /// A story placed on another page than its `page:` hint asks.
+    static let pageHint = 200.0
+    /// A story placed before one that comes ahead of it in running order.
+    static let skip = 25.0
+    /// A continuation not placed on the page after its jump (it must go on further).
+    static let deferredJump = 80.0
+}
+
+/// Page makeup as a search: each page is tried as every column composition (5, 3+2, 2+2+1, …),
+/// with or without a band across its top; each group of columns takes a stack of stories in
+/// running order, the last one cut with a jump when it is too long; the room left is taken by
+/// whole-line space between paragraphs or a house box. The cheapest page plan wins, and the whole
+/// edition is planned again at a few degrees of looseness so its page count becomes a multiple
+/// of the layout's `page_multiple`.
+struct ModularPlanner {
+    let layout: Layout
+    let fitter: BodyFitter
+    var stories: [StoryInfo]
+    /// Lines of the text area on page 1 (under the masthead) and on the other pages.
+    let frontLines: Int
+    let pageLines: Int
+    let boxes: [HouseBox]
+    /// Heads by story and width (a story's start), jump heads by story and width.
+    var heads: [Int: [Int: ModuleHead]] = [:]
+    var jumpHeads: [Int: [Int: ModuleHead]] = [:]
+    var boxDepths: [HouseBox: [Int: Int]] = [:]
+    /// Story, width, jump head or not, and how compact (0 to 2: headlines a size or two
+    /// smaller, pictures at most two columns or one).
+    let makeHead: (Int, Int, Bool, Int) throws(FontError) -> ModuleHead
+    /// Tried when the stories run a little past a page count.
+    var compact = 0
+    let boxDepth: (HouseBox, Int) throws(FontError) -> Int
+
+    struct State {
+        var pending: [Piece] = []
+        var remaining: [Int]
+        var used: Set<HouseBox> = []
+        var nextID: Int
+    }
+
+    // MARK: Measures
+
+    mutating func head(_ piece: Piece, width: Int) throws(FontError) -> ModuleHead {
+        if piece.isContinuation {
+            if let h = jumpHeads[piece.story]?[width] { return h }
+            let h = try makeHead(piece.story, width, true, 0)
+            jumpHeads[piece.story, default: [:]][width] = h
+            return h
+        }
+        let key = width + 100 * compact
+        if let h = heads[piece.story]?[key] { return h }
+        let h = try makeHead(piece.story, width, false, compact)
+        heads[piece.story, default: [:]][key] = h
+        return h
+    }
+
+    mutating func depth(of box: HouseBox, width: Int) throws(FontError) -> Int {
+        if let d = boxDepths[box]?[width] { return d }
+        let d = try boxDepth(box, width)
+        boxDepths[box, default: [:]][width] = d
+        return d
+    }
+
+    func natural(_ piece: Piece, width: Int, head: ModuleHead) -> BodyFit {
+        fitter.fit(stories[piece.story].blocks, story: piece.story, from: piece.start, width: width, drop: head.pictureLines,
+                   dropColumns: head.pictureColumns, depth: nil, reserveLast: false)
+    }
+
+    func cut(_ piece: Piece, width: Int, head: ModuleHead, bodyDepth: Int) -> BodyFit {
+        fitter.fit(stories[piece.story].blocks, story: piece.story, from: piece.start, width: width, drop: head.pictureLines,
+                   dropColumns: head.pictureColumns, depth: bodyDepth, reserveLast: true)
+    }
+
+    // MARK: The edition
+
+    /// Plans every page; tries more looseness until the page count is a multiple of the layout's.
+    mutating func planEdition() throws(FontError) -> [PlannedPage] {
+        var best: [PlannedPage]?
+        var bestCost = Double.infinity
+        var bestCompact = 0
+        defer { compact = bestCompact }
+        // First the plan as it comes: tight, house boxes only where nothing else fills.
+        let multiple = max(1, layout.pageMultiple)
+        func attempt(_ looseness: Double, _ boxes: Bool, _ level: Int) throws(FontError) -> [PlannedPage] {
+            compact = level
+            let pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
+            let cost = pages.reduce(0) { $0 + $1.cost } + (pages.count % multiple == 0 ? 0 : 100_000)
+            if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil {
+                print("trial", looseness, boxes, level, pages.count, Int(cost), pages.map(\.summary))
+            }
+            if cost < bestCost {
+                best = pages
+                bestCost = cost
+                bestCompact = level
+            }
+            return pages
+        }
+        let first = try attempt(0, false, 0)
+        // The pages the stories fill, and the page count that holds them.
+        let share = first.reduce(0.0) { total, page in
+            total + Double(page.modules.filter { $0.piece != nil }.reduce(0) { $0 + $1.width * $1.depth }) / Double(layout.columns * pageLines)
+        }
+        let target = max(multiple, Int((share * 0.97 / Double(multiple)).rounded(.up)) * multiple)
+        if first.count > target {
+            // The stories ran just past a multiple: smaller heads and pictures may bring them back.
+            for level in 1...2 where (best?.count ?? .max) > target {
+                _ = try attempt(0, false, level)
+            }
+        } else if first.contains(where: { $0.terms["house only"] != nil }) {
+            // Pages of house matter only: spread the stories, a little looser each time, while
+            // that does better.
+            for looseness in [0.0, 0.04, 0.08, 0.12, 0.16, 0.2] {
+                let before = bestCost
+                _ = try attempt(looseness, true, 0)
+                if bestCost >= before && looseness > 0 { break }
+            }
+        }
+        return best ?? []
+    }
+
+    /// A beam search over pages: the `beamWidth` cheapest partial editions go on to the next
+    /// page, each page tried in every template; an edition ends when every story is placed, padded
+    /// with pages of house boxes to the page multiple.
+    mutating func planPages(looseness: Double, boxesAnywhere: Bool) throws(FontError) -> [PlannedPage] {
+        struct Partial {
+            var pages: [PlannedPage]
+            var state: State
+            var cost: Double
+            var isDone: Bool { state.pending.isEmpty && state.remaining.isEmpty }
+        }
+        let multiple = max(1, layout.pageMultiple)
+        let limit = 4 * (stories.count + 4) + 8
+        var beam = [Partial(pages: [], state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
+        var best: Partial?
+        func total(_ p: Partial) -> Double { p.cost + (p.pages.count % multiple == 0 ? 0 : 100_000) }
+        while !beam.isEmpty {
+            var next: [Partial] = []
+            for partial in beam {
+                let number = partial.pages.count + 1
+                guard number <= limit else { continue }
+                var options: [Partial] = []
+                for template in templates(page: number) {
+                    var trial = partial.state
+                    guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
+                                             boxesAnywhere: boxesAnywhere) else { continue }
+                    options.append(Partial(pages: partial.pages + [page], state: trial, cost: partial.cost + page.cost))
+                }
+                options.sort { $0.cost < $1.cost }
+                if let best = options.first, best.pages.last?.terms["nothing placed"] != nil {
+                    // Nothing fits even an empty page (it cannot happen with the limits set
+                    // on heads, pictures and units): leave the first piece out rather than loop;
+                    // the story is reported.
+                    var stuck = partial
+                    if !stuck.state.pending.isEmpty { stuck.state.pending.removeFirst() } else if !stuck.state.remaining.isEmpty {
+                        stuck.state.remaining.removeFirst()
+                    }
+                    next.append(stuck)
+                    continue
+                }
+                next += options.prefix(Self.beamWidth)
+            }
+            // Finished editions are padded to the page multiple; the rest go on.
+            var going: [Partial] = []
+            for var partial in next {
+                if partial.isDone {
+                    while partial.pages.count % multiple != 0 && partial.pages.count < limit {
+                        let number = partial.pages.count + 1
+                        var bestPage: PlannedPage?
+                        var bestState = partial.state
+                        for template in templates(page: number) {
+                            var trial = partial.state
+                            guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
+                                                     boxesAnywhere: true) else { continue }
+                            if bestPage == nil || page.cost < bestPage!.cost {
+                                bestPage = page
+                                bestState = trial
+                            }
+                        }
+                        guard let page = bestPage else { break }
+                        partial.pages.append(page)
+                        partial.cost += page.cost
+                        partial.state = bestState
+                    }
+                    if best == nil || total(partial) < total(best!) { best = partial }
+                } else {
+                    going.append(partial)
+                }
+            }
+            // The cheapest distinct states go on.
+            going.sort { $0.cost < $1.cost }
+            var seen = Set<String>()
+            beam = []
+            for partial in going {
+                if let best, partial.cost >= total(best) { break }
+                let key = partial.state.pending.map { "\($0.story).\($0.start.block).\($0.start.unit)" }.joined(separator: ",")
+                    + "|" + partial.state.remaining.map(String.init).joined(separator: ",") + "|\(partial.state.used.count)"
+                guard seen.insert(key).inserted else { continue }
+                beam.append(partial)
+                if beam.count == Self.beamWidth { break }
+            }
+        }
+        return best?.pages ?? []
+    }
+
+    /// Partial editions kept from page to page.
+    static let beamWidth = 6
+
+    // MARK: A page
+
+    enum Template {
+        /// Groups of columns from the top of the text area.
+        case columns([Int], cap: Bool)
+        /// A module across every column at the top, `share` of the page deep at most, then groups.
+        case band([Int], share: Double, cap: Bool)
+    }
+
+    /// The compositions of the column count into at most three groups, no two of them one
+    /// column wide.
+    var compositions: [[Int]] {
+        let c = layout.columns
+        var out: [[Int]] = [[c]]
+        for a in 1..<max(1, c) { out.append([a, c - a]) }
+        if c >= 3 {
+            for a in 1...(c - 2) { for b in 1...(c - 1 - a) { out.append([a, b, c - a - b]) } }
+        }
+        return out.filter { $0.filter { $0 == 1 }.count <= 1 && ($0.count == 1 || c > 2 || !$0.contains(1)) }
+    }
+
+    func templates(page: Int) -> [Template] {
+        var out: [Template] = []
+        for comp in compositions {
+            out.append(.columns(comp, cap: false))
+            if page == 1 { out.append(.columns(comp, cap: true)) }
+            for share in [0.45, 0.6] {
+                out.append(.band(comp, share: share, cap: false))
+                if page == 1 { out.append(.band(comp, share: share, cap: true)) }
+            }
+        }
+        return out
+    }
+
+    /// The pieces page `number` takes from, in order: continuations, stories its `page:` hint
+    /// sends here (or past due), then the rest in running order.
+    func queue(_ state: State, page number: Int) -> [Piece] {
+        var out = state.pending
+        var id = state.nextID
+        func add(_ s: Int) {
+            out.append(Piece(id: id, story: s, start: FlowPosition(block: 0, unit: 0), from: nil, jumps: 0))
+            id += 1
+        }
+        let hinted = state.remaining.filter { stories[$0].article.page.map { $0 <= number } ?? false }
+        let free = state.remaining.filter { stories[$0].article.page == nil }
+        if number == 1, let lead = state.remaining.first, lead == 0 {
+            add(0)
+            for s in hinted where s != 0 { add(s) }
+            for s in free where s != 0 { add(s) }
+        } else {
+            for s in hinted { add(s) }
+            for s in free { add(s) }
+        }
+        return out
+    }
+
+    /// The page's queue as the groups take from it: in order, but a piece that does not fit a
+    /// group may let one of the next two go first.
+    struct Cursor {
+        var pieces: [Piece]
+        var taken: [Bool]
+        var created: [Piece] = []
+        var nextID: Int
+        var used: Set<HouseBox>
+        /// Pieces taken out of running order.
+        var skips = 0
+
+        init(pieces: [Piece], nextID: Int, used: Set<HouseBox>) {
+            self.pieces = pieces
+            self.taken = Array(repeating: false, count: pieces.count)
+            self.nextID = nextID
+            self.used = used
+        }
+
+        var peek: Piece? { taken.firstIndex(of: false).map { pieces[$0] } }
+        /// The first pieces not taken yet, at most `limit`.
+        func candidates(_ limit: Int) -> [Int] { Array(taken.indices.filter { !taken[$0] }.prefix(limit)) }
+        var consumed: [Piece] { pieces.indices.filter { taken[$0] }.map { pieces[$0] } }
+        var isEmpty: Bool { !taken.contains(false) }
+    }
+
+    mutating func plan(page number: Int, template: Template, state: inout State, looseness: Double,
+                       boxesAnywhere: Bool) throws(FontError) -> PlannedPage? {
+        let lines = number == 1 ? frontLines : pageLines
+        var page = PlannedPage(number: number, lines: lines)
+        let pieces = queue(state, page: number)
+        var cursor = Cursor(pieces: pieces, nextID: state.nextID + pieces.filter { !$0.isContinuation }.count, used: state.used)
+        let front = number == 1
+        var top = 0
+        var comp: [Int]
+        var cap = false
+        switch template {
+        case .columns(let c, let capped):
+            comp = c
+            cap = capped
+            // The lead opens page 1 in the first group: it must be wide enough for a lead.
+            if front, let first = cursor.peek, !first.isContinuation, first.story == 0,
+               !stories[0].allowed.contains(c[0]) || c[0] < min(3, layout.columns) { return nil }
+        case .band(let c, let share, let capped):
+            comp = c
+            cap = capped
+            guard let first = cursor.peek else { return nil }
+            let width = layout.columns
+            guard stories[first.story].allowed.contains(width) else { return nil }
+            let limit = Int((Double(lines) * share).rounded())
+            guard var module = try stack(first, width: width, column: 0, top: 0, room: limit, cursor: &cursor, page: number, cap: nil) else { return nil }
+            // Its legs evened out to its depth.
+            let (evened, holes) = Self.justify(&module, extra: 0)
+            page.terms["holes", default: 0] += Double(holes) * PlanCost.hole
+            page.terms["stretch", default: 0] += evened - Double(holes) * PlanCost.hole
+            page.modules.append(module)
+            page.groups.append(PlannedGroup(column: 0, width: width, top: 0, depth: module.depth))
+            top = module.depth + 1
+            if !front { page.terms["band", default: 0] += PlanCost.band }
+            if lines - top < 8 { return nil }
+        }
+        var column = 0
+        for (index, width) in comp.enumerated() {
+            let reserve: HouseBox? = front && index == comp.count - 1 && !cursor.used.contains(.inside) ? .inside : nil
+            var group = try fillGroup(column: column, width: width, top: top, height: lines - top, cursor: &cursor, page: number,
+                                      cap: cap ? Int(Double(lines) * 0.45) : nil, reserve: reserve, looseness: looseness,
+                                      boxes: boxesAnywhere || state.remaining.isEmpty)
+            page.modules += group.modules
+            for (k, v) in group.terms { page.terms[k, default: 0] += v }
+            page.groups.append(PlannedGroup(column: column, width: width, top: top, depth: lines - top))
+            group.modules.removeAll()
+            column += width
+        }
+        score(&page, cursor: cursor)
+        page.terms["page"] = PlanCost.page
+        if !page.modules.contains(where: { $0.piece != nil }) { page.terms["house only"] = PlanCost.houseOnlyPage }
+        // A page that takes nothing while stories wait would never end the issue.
+        if cursor.consumed.isEmpty && !cursor.pieces.isEmpty { page.terms["nothing placed"] = 1_000_000 }
+        // A jump goes on the next page: every continuation left waiting costs.
+        // (more for each page it has waited).
+        let waiting = cursor.pieces.indices.filter { !cursor.taken[$0] && cursor.pieces[$0].isContinuation }
+            .reduce(0) { $0 + max(1, number - cursor.pieces[$1].madeOn) }
+        if waiting > 0 { page.terms["jumps deferred"] = PlanCost.deferredJump * Double(waiting) }
+        if cursor.skips > 0 { page.terms["priority", default: 0] += PlanCost.skip * Double(cursor.skips) }
+        // What was used of the queue leaves it; what jumped waits for the next page.
+        let consumed = cursor.consumed
+        let consumedIDs = Set(consumed.map(\.id))
+        let startedStories = Set(consumed.filter { !$0.isContinuation }.map(\.story))
+        state.pending = state.pending.filter { !consumedIDs.contains($0.id) } + cursor.created
+        state.remaining = state.remaining.filter { !startedStories.contains($0) }
+        state.used = cursor.used
+        state.nextID = cursor.nextID
+        return page
+    }
+
+    struct GroupResult {
+        var modules: [PlannedModule] = []
+        var terms: [String: Double] = [:]
+    }
+
+    /// Places `piece` at `width` in at most `room` lines: whole when it fits, cut with a jump
+    /// when it does not and both parts keep four lines. Nil when neither works.
+    mutating func stack(_ piece: Piece, width: Int, column: Int, top: Int, room: Int, cursor: inout Cursor, page: Int,
+                        cap: Int?) throws(FontError) -> PlannedModule? {
+        let info = stories[piece.story]
+        guard info.allowed.contains(width) else { return nil }
+        let head = try self.head(piece, width: width)
+        guard room >= head.lines + 4 else { return nil }
+        let whole = natural(piece, width: width, head: head)
+        let limit = min(room, cap ?? room)
+        var module = PlannedModule(column: column, width: width, top: top, depth: 0, piece: piece, fit: whole,
+                                   headLines: head.lines, pictureLines: head.pictureLines, pictureColumns: head.pictureColumns)
+        if head.lines + whole.depth <= limit {
+            module.depth = head.lines + whole.depth
+        } else {
+            // Cut at a line ending, a line kept for "Continued on page N"; a little higher when
+            // that leaves fewer than four lines for the jump.
+            // Of the depths that keep four lines on each side, the deepest that leaves no leg short.
+            var found: BodyFit?
+            var foundDepth = limit
+            var depth = limit
+            while depth >= max(head.lines + 4, head.lines + head.pictureLines + 2, limit - 8) {
+                let fit = cut(piece, width: width, head: head, bodyDepth: depth - head.lines)
+                if fit.end == nil {
+                    if found == nil { (found, foundDepth) = (fit, depth) }
+                    break
+                }
+                if fit.linesPlaced < 4 { break }
+                if fit.linesLeft >= 4 && !fit.endsHyphenated {
+                    var trial = module
+                    trial.fit = fit
+                    trial.depth = depth
+                    let short = Self.justifyCost(trial, extra: 0).holes
+                    if found == nil || short == 0 { (found, foundDepth) = (fit, depth) }
+                    if short == 0 { break }
+                }
+                depth -= 1
+            }
+            depth = foundDepth
+            guard let fit = found else { return nil }
+            module.fit = fit
+            module.depth = fit.end == nil ? head.lines + fit.depth : depth
+            if fit.end != nil, let end = fit.end {
+                cursor.created.append(Piece(id: cursor.nextID, story: piece.story, start: end, from: piece.id, jumps: piece.jumps + 1, madeOn: page))
+                cursor.nextID += 1
+            }
+        }
+        if let index = cursor.pieces.firstIndex(where: { $0.id == piece.id }) {
+            // Every story start still waiting ahead of this piece counts once.
+            cursor.skips += cursor.candidates(index + 1).filter { $0 < index && !cursor.pieces[$0].isContinuation }.count
+            cursor.taken[index] = true
+        }
+        return module
+    }
+
+    /// A column group from `top`, `height` lines deep: stories stacked in queue order, the last
+    /// cut when it runs past the bottom, then the room left taken by added space or a box.
+    mutating func fillGroup(column: Int, width: Int, top: Int, height: Int, cursor: inout Cursor, page: Int, cap: Int?,
+                            reserve: HouseBox?, looseness: Double, boxes allowBoxes: Bool) throws(FontError) -> GroupResult {
+        var result = GroupResult()
+        var reserved = 0
+        if let reserve { reserved = try depth(of: reserve, width: width) + 1 }
+        let bottom = top + height - reserved
+        // With looseness, less text goes in and the rest of the room is added space.
+        let target = top + Int((Double(bottom - top) / (1 + looseness)).rounded())
+        var y = top
+        placing: while !cursor.isEmpty {
+            let gap = result.modules.isEmpty ? 0 : 1
+            let room = target - y - gap
+            guard room >= 6 else { break }
+            var placed: PlannedModule?
+            // The next piece, or when it cannot go here, one of the two after it.
+            for index in cursor.candidates(3) {
+                let piece = cursor.pieces[index]
+                if let module = try stack(piece, width: width, column: column, top: y + gap, room: room, cursor: &cursor, page: page,
+                                          cap: piece.story == 0 && !piece.isContinuation ? nil : cap) {
+                    placed = module
+                    break
+                }
+            }
+            guard var module = placed else { break placing }
+            module.top = y + gap
+            y = module.top + module.depth
+            result.modules.append(module)
+            if module.jumpsOut && (cap == nil || module.depth < (cap ?? 0)) { break }
+        }
+        // The room left: space added in the stories, or a box, whichever costs less.
+        let left = bottom - y
+        var modules = result.modules
+        var stretchTerms = distribute(left, width: width, over: &modules)
+        var boxTerms: [String: Double]?
+        var boxModules: [PlannedModule] = []
+        if left >= 6 {
+            let gap = modules.isEmpty ? 0 : 1
+            var candidates: [(HouseBox, Int)] = []
+            for box in boxes where box != .inside && !cursor.used.contains(box) {
+                let d = try depth(of: box, width: width)
+                if d <= left - gap { candidates.append((box, d)) }
+            }
+            if let (box, natural) = candidates.max(by: { $0.1 < $1.1 }) {
+                var withBox = result.modules
+                var module = PlannedModule(column: column, width: width, top: y + gap, depth: left - gap, box: box)
+                module.holes = 0
+                let extra = left - gap - natural
+                boxTerms = ["box": (allowBoxes ? PlanCost.box : PlanCost.spareBox) + PlanCost.boxLine * Double(extra)]
+                withBox.append(module)
+                boxModules = withBox
+            }
+        }
+        if let terms = boxTerms, terms.values.reduce(0, +) < stretchTerms.values.reduce(0, +) {
+            result.modules = boxModules
+            if let b = boxModules.last?.box { cursor.used.insert(b) }
+            stretchTerms = terms
+        } else {
+            result.modules = modules
+        }
+        for (k, v) in stretchTerms { result.terms[k, default: 0] += v }
+        if let reserve {
+            let boxTop = (result.modules.last.map { $0.top + $0.depth } ?? top) + (result.modules.isEmpty ? 0 : 1)
+            result.modules.append(PlannedModule(column: column, width: width, top: boxTop, depth: top + height - boxTop, box: reserve))
+            cursor.used.insert(reserve)
+        }
+        return result
+    }
+
+    /// Spreads `lines` of added depth over the modules of a group, a line at a time to whichever
+    /// costs least, moving the modules below down; returns the cost terms (holes included).
+    func distribute(_ lines: Int, width: Int, over modules: inout [PlannedModule]) -> [String: Double] {
+        guard !modules.isEmpty else {
+            guard lines > 0 else { return [:] }
+            return ["holes": PlanCost.hole * Double(lines * width)]
+        }
+        var added = Array(repeating: 0, count: modules.count)
+        var current = modules.indices.map { Self.justifyCost(modules[$0], extra: 0).cost }
+        var next = modules.indices.map { Self.justifyCost(modules[$0], extra: 1).cost }
+        for _ in 0..<lines {
+            var best = 0
+            for i in modules.indices where next[i] - current[i] < next[best] - current[best] { best = i }
+            added[best] += 1
+            current[best] = next[best]
+            next[best] = Self.justifyCost(modules[best], extra: added[best] + 1).cost
+        }
+        var shift = 0
+        var stretch = 0.0, holes = 0
+        for i in modules.indices {
+            modules[i].top += shift
+            let (c, h) = Self.justify(&modules[i], extra: added[i])
+            modules[i].depth += added[i]
+            shift += added[i]
+            holes += h
+            stretch += c - Double(h) * PlanCost.hole
+        }
+        return ["stretch": stretch, "holes": Double(holes) * PlanCost.hole]
+    }
+
+    /// Sets how a module takes `extra` more lines: one under its head, the rest in each leg at
+    /// its block boundaries (two lines each at most); returns the cost and the hole lines left.
+    static func justify(_ module: inout PlannedModule, extra: Int) -> (Double, Int) {
+        let result = justifyCost(module, extra: extra, legs: true)
+        module.headPad = result.pad
+        module.legExtra = result.legExtra
+        module.holes = result.holes
+        return (result.cost, result.holes)
+    }
+
+    /// What `justify` decides, computed without changing the module; `legExtra` only when asked.
+    static func justifyCost(_ module: PlannedModule, extra: Int, legs: Bool = false) -> (cost: Double, holes: Int, pad: Int, legExtra: [Int]) {
+        guard let fit = module.fit else { return (PlanCost.boxLine * Double(extra), 0, 0, []) }
+        let body = module.depth - module.headLines + extra
+        let pad = extra > 0 && fit.stretchable ? 1 : 0
+        var cost = 0.0, holes = 0
+        var legExtra: [Int] = []
+        if legs { legExtra.reserveCapacity(module.width) }
+        for c in 0..<module.width {
+            let reserve = fit.end != nil && c == module.width - 1 ? 1 : 0
+            let want = max(0, body - pad - reserve - fit.legEnds[c])
+            let take = min(want, fit.stretchable ? 2 * fit.gaps[c] : 0)
+            if legs { legExtra.append(take) }
+            holes += want - take
+            if take > 0 { cost += PlanCost.stretch * Double(take * take) / Double(max(1, fit.gaps[c])) }
+        }
+        return (cost + Double(holes) * PlanCost.hole, holes, pad, legExtra)
+    }
+
+    /// The page's own terms: jumps, widths, front-page count, tombstones, priority.
+    func score(_ page: inout PlannedPage, cursor: Cursor) {
+        var starts: [PlannedModule] = []
+        for module in page.modules {
+            guard let piece = module.piece, let fit = module.fit else { continue }
+            let info = stories[piece.story]
+            if fit.end != nil {
+                page.terms["jumps", default: 0] += PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
+                    + PlanCost.jumpedLine * Double(fit.linesLeft)
+            }
+            if !info.preferred.contains(module.width) && !(piece.isContinuation && module.width <= 3) {
+                page.terms["width", default: 0] += PlanCost.width
+            }
+            if !piece.isContinuation {
+                starts.append(module)
+                if let hint = info.article.page, hint != page.number { page.terms["page hint", default: 0] += PlanCost.pageHint }
+            }
+        }
+        if page.number == 1 {
+            let n = starts.count
+            if n < 3 { page.terms["front stories"] = PlanCost.frontTooFew * Double(3 - n) }
+            if n > 5 { page.terms["front stories"] = PlanCost.frontTooMany * Double(n - 5) }
+        }
+        for (i, a) in starts.enumerated() {
+            for b in starts[(i + 1)...] {
+                if a.top == b.top && (a.column + a.width == b.column || b.column + b.width == a.column) {
+                    page.terms["tombstones", default: 0] += PlanCost.tombstone
+                }
+                let ra = stories[a.piece!.story].rank, rb = stories[b.piece!.story].rank
+                let (high, low) = ra < rb ? (a, b) : (b, a)
+                if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms["priority", default: 0] += PlanCost.priority }
+            }
+        }
+    }
+}
