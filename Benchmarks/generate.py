@@ -9,7 +9,9 @@ import argparse, os, random, re, shutil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = os.path.join(ROOT, "issues", "2026-12-03")
-SIZES = {"small": (8, 650, 2), "large": (24, 1050, 12)}   # articles, words per article, pictures: 4 and 16 tabloid pages
+# articles, words per article (or a range to draw from), pictures: 4 and 16 tabloid pages, and
+# the 40 stories of 200 to 3,000 words of the page-makeup issue
+SIZES = {"small": (8, 650, 2), "large": (24, 1050, 12), "forty": (40, (200, 3000), 8)}
 
 
 def vocabulary():
@@ -93,7 +95,8 @@ def main():
     total = 0
     for i in range(articles):
         picture = names[i] if i < len(names) else None
-        text, count = article(rng, words, i, per, picture)
+        target = rng.randint(*per) if isinstance(per, tuple) else per
+        text, count = article(rng, words, i, target, picture)
         total += count
         open(os.path.join(week, "articles", "%02d-story.md" % (i + 1)), "w", encoding="utf-8").write(text)
     if args.recipients:
