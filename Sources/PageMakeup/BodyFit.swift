@@ -17,8 +17,11 @@ struct BodyFit: @unchecked Sendable {
     /// Grid lines of the body placed here, and left for the jump.
     var linesPlaced: Int
     var linesLeft: Int
-    /// Whether whole lines of space may go between blocks (not when a table spans the legs).
+    /// Whether whole lines of space may go between blocks.
     var stretchable: Bool
+    /// Space goes only between blocks from this one on: below the last block set across the
+    /// legs (a wide table), which must not move.
+    var stretchFrom = 0
     /// Whether the text is cut after a hyphenated line: the word's halves would be pages apart.
     var endsHyphenated = false
     /// The body's depth: its deepest leg.
@@ -70,7 +73,6 @@ final class BodyFitter {
         var ends = tops
         var placed: [PlacedUnit] = []
         var position = start
-        var stretchable = true
         var end: FlowPosition?
         func bottom(_ c: Int) -> Int { limit - (reserveLast && c == width - 1 ? 1 : 0) }
 
@@ -78,7 +80,6 @@ final class BodyFitter {
             let block = blocks[position.block]
             if block.isWide {
                 // Across the module, row under row, below the deepest leg.
-                stretchable = false
                 var top = (ends.max() ?? 0) + (placed.isEmpty || position.unit > 0 ? 0 : block.spaceBefore)
                 let floor = (0..<width).map(bottom).min() ?? limit
                 var u = position.unit
@@ -117,12 +118,16 @@ final class BodyFitter {
             position = FlowPosition(block: segmentEnd, unit: 0)
         }
 
-        // Where a new block starts below another in the same leg, space may be added.
+        // Where a new block starts below another in the same leg (under the last wide block),
+        // space may be added.
+        let stretchFrom = (placed.last(where: { blocks[$0.block].isWide })?.block ?? -1) + 1
         var gaps = Array(repeating: 0, count: width)
         var lastBlock = Array(repeating: -1, count: width)
         var linesPlaced = 0
         for unit in placed {
-            if lastBlock[unit.column] >= 0 && lastBlock[unit.column] != unit.block { gaps[unit.column] += 1 }
+            if unit.block >= stretchFrom && lastBlock[unit.column] >= stretchFrom && lastBlock[unit.column] != unit.block {
+                gaps[unit.column] += 1
+            }
             lastBlock[unit.column] = unit.block
             linesPlaced += unit.unit.height
         }
@@ -135,7 +140,8 @@ final class BodyFitter {
         // Legs with nothing in them still reach down to their picture.
         for c in 0..<min(width, dropColumns) { ends[c] = max(ends[c], drop) }
         return BodyFit(placed: placed, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
-                       stretchable: stretchable, endsHyphenated: end != nil && placed.last?.unit.line?.isHyphenated == true)
+                       stretchable: true, stretchFrom: stretchFrom,
+                       endsHyphenated: end != nil && placed.last?.unit.line?.isHyphenated == true)
     }
 
     /// The flow into the shortest common bottom line that holds all of it, so the legs end

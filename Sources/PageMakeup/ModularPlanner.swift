@@ -363,22 +363,24 @@ struct ModularPlanner {
     /// The pieces page `number` takes from, in order: continuations, stories its `page:` hint
     /// sends here (or past due), then the rest in running order.
     func queue(_ state: State, page number: Int) -> [Piece] {
-        var out = state.pending
+        var out: [Piece] = []
         var id = state.nextID
         func add(_ s: Int) {
             out.append(Piece(id: id, story: s, start: FlowPosition(block: 0, unit: 0), from: nil, jumps: 0))
             id += 1
         }
+        // A story the editor sent to this page (or an earlier one) goes first, even before the
+        // continuations; the lead always opens page 1. Stories sent further on wait, unless
+        // nothing else is left.
         let hinted = state.remaining.filter { stories[$0].article.page.map { $0 <= number } ?? false }
         let free = state.remaining.filter { stories[$0].article.page == nil }
-        if number == 1, let lead = state.remaining.first, lead == 0 {
-            add(0)
-            for s in hinted where s != 0 { add(s) }
-            for s in free where s != 0 { add(s) }
-        } else {
-            for s in hinted { add(s) }
-            for s in free { add(s) }
-        }
+        let later = state.remaining.filter { stories[$0].article.page.map { $0 > number } ?? false }
+        if number == 1, state.remaining.first == 0 { add(0) }
+        for s in hinted where !(number == 1 && s == 0) { add(s) }
+        let pending = state.pending
+        out += pending
+        for s in free where !(number == 1 && s == 0) { add(s) }
+        if pending.isEmpty && hinted.isEmpty && free.isEmpty { for s in later { add(s) } }
         return out
     }
 
@@ -464,6 +466,12 @@ struct ModularPlanner {
         let waiting = cursor.pieces.indices.filter { !cursor.taken[$0] && cursor.pieces[$0].isContinuation }
             .reduce(0) { $0 + max(1, number - cursor.pieces[$1].madeOn) }
         if waiting > 0 { page.terms["jumps deferred"] = PlanCost.deferredJump * Double(waiting) }
+        // A story the editor sent to this page (or an earlier one) that is still not placed.
+        let overdue = cursor.pieces.indices.filter { index in
+            !cursor.taken[index] && !cursor.pieces[index].isContinuation
+                && (stories[cursor.pieces[index].story].article.page.map { $0 <= number } ?? false)
+        }.count
+        if overdue > 0 { page.terms["page hint", default: 0] += PlanCost.pageHint * Double(overdue) }
         if cursor.skips > 0 { page.terms["priority", default: 0] += PlanCost.skip * Double(cursor.skips) }
         // What was used of the queue leaves it; what jumped waits for the next page.
         let consumed = cursor.consumed
@@ -515,7 +523,8 @@ struct ModularPlanner {
                     trial.depth = depth
                     let short = Self.justifyCost(trial, extra: 0).holes
                     if found == nil || short == 0 { (found, foundDepth) = (fit, depth) }
-                    if short == 0 { break }
+                    // A short leg is looked past for three lines at most.
+                    if short == 0 || limit - depth >= 3 { break }
                 }
                 depth -= 1
             }

@@ -350,7 +350,7 @@ public struct PagePlanner {
                     var gap = 0, shift = 0
                     var last = -1
                     for unit in legUnits[c] {
-                        if last >= 0 && unit.block != last && gaps > 0 {
+                        if last >= fit.stretchFrom && unit.block >= fit.stretchFrom && unit.block != last && gaps > 0 {
                             gap += 1
                             shift = extra * gap / gaps
                         }

@@ -267,7 +267,8 @@ public struct StoryComposer {
                   to: Point(x: measure, y: Double(set.lines.count) * style.leading - style.leading * 0.4), width: 1.2, gray: .black),
         ]
         let unit = setting.packedUnit(set.lines, leading: style.leading, x: 0, extra: rules, extraHeight: layout.baseline * 0.5)
-        return FlowBlock(units: [unit], spaceBefore: grid(style.spaceBefore), spaceAfter: grid(style.spaceAfter), splittable: false)
+        // Never at the foot of a leg: two lines of text follow it in its column.
+        return FlowBlock(units: [unit], spaceBefore: grid(style.spaceBefore), spaceAfter: grid(style.spaceAfter), keepWithNext: 2, splittable: false)
     }
 
     /// A picture in the body, a column wide.
@@ -287,7 +288,7 @@ public struct StoryComposer {
         let unit = FlowUnit(height: max(1, Int(((height + layout.baseline * 0.5) / layout.baseline).rounded(.up))),
                             items: [.image(PageImage(path: path, format: format, pixelWidth: pw, pixelHeight: ph),
                                            Rect(x: left, y: top, width: width, height: height))])
-        return [FlowBlock(units: [unit], spaceBefore: 1, splittable: false)]
+        return [FlowBlock(units: [unit], spaceBefore: 1, keepWithNext: 2, splittable: false)]
     }
 
     /// A table fitted to the measure: columns as wide as their widest cell where they fit,

@@ -69,19 +69,43 @@ final class IssuePDFTests: XCTestCase {
             words.insert(a + b)
         }
         words.formUnion(words.map { $0.replacingOccurrences(of: "-", with: "") })
-        // A word hyphenated at the foot of a leg whose next leg pdftotext reads later: its
-        // halves are both there, the first ending in a hyphen.
-        for (index, token) in tokens.enumerated() where token.hasSuffix("-") && token.count > 2 {
-            // Joined with each of the next tokens that start in lower case (the next leg's first
-            // line comes within a column's worth of text).
-            let head = String(token.dropLast())
-            for tail in tokens[(index + 1)...].prefix(150) where tail.first?.isLowercase == true { words.insert(head + tail) }
+        return words
+    }
+
+    /// Words read column by column (pdftotext cropped to each column of each page): a reader
+    /// reads a leg down, while pdftotext's page order may run a pull quote into the column
+    /// beside it.
+    func columnWords(_ built: Built) throws -> Set<String> {
+        let layout = try XCTUnwrap(built.issue.pageLayout)
+        var words = Set<String>()
+        for page in 1...built.madeUp.document.pages.count {
+            let left = !layout.facingPages || page % 2 == 1 ? layout.margins.inside : layout.margins.outside
+            var previous: [Substring] = []
+            for c in 0..<layout.columns {
+                let x = left + Double(c) * (layout.columnWidth + layout.gutter)
+                let (status, text) = try runTool("pdftotext", ["-enc", "UTF-8", "-f", "\(page)", "-l", "\(page)",
+                                                               "-x", "\(Int(x - 2))", "-y", "0", "-W", "\(Int(layout.columnWidth + 4))",
+                                                               "-H", "\(Int(layout.pageHeight))", built.pdf.path, "-"])
+                XCTAssertEqual(status, 0)
+                let joined = text.replacingOccurrences(of: "-\\s*\\n\\s*", with: "-", options: .regularExpression)
+                let tokens = joined.split(whereSeparator: { $0.isWhitespace })
+                for token in tokens {
+                    words.insert(String(token))
+                    words.insert(token.replacingOccurrences(of: "-", with: ""))
+                }
+                // A word hyphenated at the foot of a leg goes on at the head of the next leg,
+                // somewhere in the next column.
+                for head in previous where head.count > 2 && head.hasSuffix("-") {
+                    for tail in tokens where tail.first?.isLowercase == true { words.insert(String(head.dropLast() + tail)) }
+                }
+                previous = tokens
+            }
         }
         return words
     }
 
     func checkEveryWordIsInThePDF(_ built: Built) throws {
-        let extracted = try extractedWords(built.pdf)
+        let extracted = try extractedWords(built.pdf).union(try columnWords(built))
         var missing: [String] = []
         for article in built.issue.articles {
             for word in Self.words(of: article) where !extracted.contains(word) && !extracted.contains(word.replacingOccurrences(of: "-", with: "")) {

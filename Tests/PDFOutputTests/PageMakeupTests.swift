@@ -71,7 +71,7 @@ final class PageMakeupTests: XCTestCase {
                 let target = Int((t as NSString).substring(with: match.range(at: 1)))!
                 XCTAssertGreaterThan(target, page.number, "a jump goes forward")
                 let there = try XCTUnwrap(texts[target], "page \(target) exists")
-                XCTAssertTrue(there.contains("Continued from page \(page.number)"),
+                XCTAssertTrue(there.contains("Continued from page \(page.number)") || there.contains("Viene de la página \(page.number)"),
                               "page \(page.number) jumps to \(target), which does not say it continues from \(page.number)")
             }
             seenFrom += from.numberOfMatches(in: t, range: NSRange(t.startIndex..., in: t))
@@ -143,6 +143,29 @@ final class PageMakeupTests: XCTestCase {
                                             file: file, line: line)
             }
         }
+    }
+
+    func testPageAndColumnHintsAreKeptOrSaidToBeImpossible() throws {
+        var issue = try IssuePDFTests.buildWithoutWriting(layout: "tabloid").issue
+        let typesetter = try Self.typesetter()
+        // The basketball story asked for page 2 and three columns; the calendar for page 40
+        // and nine columns.
+        let sports = try XCTUnwrap(issue.articles.firstIndex { $0.slug == "05-millers-basketball" })
+        let calendar = try XCTUnwrap(issue.articles.firstIndex { $0.slug == "12-community-calendar" })
+        issue.articles[sports].page = 2
+        issue.articles[sports].columns = 3
+        issue.articles[calendar].page = 40
+        issue.articles[calendar].columns = 9
+        let madeUp = try PagePlanner(layout: issue.pageLayout!, typesetter: typesetter).makeUp(issue)
+        let story = try XCTUnwrap(madeUp.report.stories.first { $0.slug == "05-millers-basketball" })
+        XCTAssertEqual(story.pages.first, 2, "the page hint is kept")
+        let messages = madeUp.diagnostics.map(\.message)
+        XCTAssertTrue(messages.contains { $0.contains("'page: 40' could not be honoured") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("'columns: 9' asks for more columns") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("'page: 2'") }, "\(messages)")
+        XCTAssertEqual(madeUp.report.pages.count % 4, 0)
+        // Three columns wide wherever it stands: its body lines sit in three adjacent columns on its first page.
+        try checkEveryLinePlacedOnce(issue, madeUp)
     }
 
     static func typesetter() throws -> Typesetter {
