@@ -95,7 +95,7 @@ enum PlanCost {
     static let hole = 60.0
     /// Per story cut and continued on a later page, more for a second jump, and a little per
     /// line sent away (about 70 % of readers do not follow a jump).
-    static let jump = 40.0
+    static let jump = 60.0
     static let secondJump = 80.0
     static let jumpedLine = 0.05
     /// Vertical justification: added lines squared over the block boundaries that take them.
