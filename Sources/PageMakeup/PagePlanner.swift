@@ -257,9 +257,10 @@ public struct PagePlanner {
                     return ModuleHead(items: items, lines: Int((height / layout.baseline - 1e-9).rounded(.up)) + 1,
                                       picture: [], pictureLines: 0, pictureColumns: 0)
                 }
-                var (items, height) = try shared.composer.composeHead(article, width: span, columns: max(1, width - compact))
+                // The lead keeps its size: it must stand out over the rest of the front page.
+                var columns = story == 0 ? width : max(1, width - compact)
+                var (items, height) = try shared.composer.composeHead(article, width: span, columns: columns)
                 // A headline that would take over half a page is set smaller, down to the body size.
-                var columns = max(1, width - compact)
                 while height > Double(maxPicture) * layout.baseline && columns > 0 {
                     columns -= 1
                     (items, height) = try shared.composer.composeHead(article, width: span, columns: columns)
