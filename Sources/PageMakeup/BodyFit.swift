@@ -5,8 +5,8 @@ import Typesetting
 /// where the text stops when the story jumps. All depths are whole grid lines.
 struct BodyFit: @unchecked Sendable {
     /// Units placed, their origins relative to the body area's top-left corner (points); a
-    /// unit's column is its leg.
-    var placed: [PlacedUnit]
+    /// slot's column is its leg.
+    var placed: [BlockFlow.Slot]
     /// Lines from the body's top to the end of each leg's last unit (a picture's drop included).
     var legEnds: [Int]
     /// Block boundaries inside each leg (not at its head): where vertical justification may
@@ -71,7 +71,7 @@ final class BodyFitter {
         let limit = depth ?? 1_000_000
         var tops = (0..<width).map { $0 < dropColumns ? drop : 0 }
         var ends = tops
-        var placed: [PlacedUnit] = []
+        var placed: [BlockFlow.Slot] = []
         var position = start
         var end: FlowPosition?
         func bottom(_ c: Int) -> Int { limit - (reserveLast && c == width - 1 ? 1 : 0) }
@@ -84,8 +84,8 @@ final class BodyFitter {
                 let floor = (0..<width).map(bottom).min() ?? limit
                 var u = position.unit
                 while u < block.units.count, top + block.units[u].height <= floor {
-                    placed.append(PlacedUnit(unit: block.units[u], column: 0,
-                                             origin: Point(x: 0, y: Double(top) * layout.baseline + firstBaseline), block: position.block))
+                    placed.append(BlockFlow.Slot(block: position.block, unit: u, column: 0,
+                                                 origin: Point(x: 0, y: Double(top) * layout.baseline + firstBaseline)))
                     top += block.units[u].height
                     u += 1
                 }
@@ -104,11 +104,11 @@ final class BodyFitter {
             let segmentEnd = blocks[position.block...].firstIndex(where: \.isWide) ?? blocks.count
             let columns = (0..<width).map { c in leg(c, top: tops[c], lines: max(0, bottom(c) - tops[c])) }
             let flow = BlockFlow(columns: columns, grid: layout.baseline, firstBaselineOffset: firstBaseline)
-            var result = flow.flow(blocks, from: position, until: segmentEnd)
+            var result = flow.slots(blocks, from: position, until: segmentEnd)
             if result.rest == nil {
                 result = balance(blocks, from: position, until: segmentEnd, tops: tops, bottoms: (0..<width).map(bottom), flow: flow) ?? result
             }
-            placed += result.placed
+            placed += result.slots
             for c in 0..<width where result.used[c] > 0 { ends[c] = tops[c] + result.used[c] }
             if let rest = result.rest {
                 end = rest
@@ -129,7 +129,7 @@ final class BodyFitter {
                 gaps[unit.column] += 1
             }
             lastBlock[unit.column] = unit.block
-            linesPlaced += unit.unit.height
+            linesPlaced += blocks[unit.block].units[unit.unit].height
         }
         var linesLeft = 0
         if let end {
@@ -141,23 +141,23 @@ final class BodyFitter {
         for c in 0..<min(width, dropColumns) { ends[c] = max(ends[c], drop) }
         return BodyFit(placed: placed, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
                        stretchable: true, stretchFrom: stretchFrom,
-                       endsHyphenated: end != nil && placed.last?.unit.line?.isHyphenated == true)
+                       endsHyphenated: end != nil && placed.last.map { blocks[$0.block].units[$0.unit].line?.isHyphenated == true } == true)
     }
 
     /// The flow into the shortest common bottom line that holds all of it, so the legs end
     /// within a line or so of each other.
     private func balance(_ blocks: [FlowBlock], from position: FlowPosition, until end: Int, tops: [Int], bottoms: [Int],
-                         flow: BlockFlow) -> BlockFlow.Result? {
+                         flow: BlockFlow) -> BlockFlow.Slots? {
         var low = (tops.min() ?? 0) + 1
         // An upper bound that holds everything: all of it in one leg below the deepest top.
         let total = blocks[position.block..<end].reduce(0) { $0 + $1.height + $1.spaceBefore + $1.spaceAfter }
         var high = max(low, min(bottoms.max() ?? 0, (tops.max() ?? 0) + total))
-        var best: BlockFlow.Result?
+        var best: BlockFlow.Slots?
         while low <= high {
             let mid = (low + high) / 2
             var shorter = flow
             shorter.columns = tops.indices.map { c in leg(c, top: tops[c], lines: max(0, min(bottoms[c], mid) - tops[c])) }
-            let result = shorter.flow(blocks, from: position, until: end)
+            let result = shorter.slots(blocks, from: position, until: end)
             if result.rest == nil {
                 best = result
                 high = mid - 1

@@ -104,10 +104,32 @@ public struct BlockFlow {
         return Int(((column.height - firstBaselineOffset) / grid + 1e-9).rounded(.down)) + 1
     }
 
+    /// Where a unit went, without the unit: what page makeup's search keeps (copying units
+    /// would retain their drawing for every trial).
+    public struct Slot: Hashable, Sendable {
+        public var block: Int
+        public var unit: Int
+        public var column: Int
+        public var origin: Point
+    }
+
+    public struct Slots: Sendable {
+        public var slots: [Slot]
+        public var used: [Int]
+        public var rest: FlowPosition?
+    }
+
     /// Flows `blocks` from `start`, up to (not including) block `end` when one is given.
     public func flow(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Result {
+        let result = slots(blocks, from: start, until: end)
+        return Result(placed: result.slots.map { PlacedUnit(unit: blocks[$0.block].units[$0.unit], column: $0.column, origin: $0.origin, block: $0.block) },
+                      used: result.used, rest: result.rest)
+    }
+
+    /// The flow, as slots.
+    public func slots(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Slots {
         let stop = min(end ?? blocks.count, blocks.count)
-        var placed: [PlacedUnit] = []
+        var placed: [Slot] = []
         var used = Array(repeating: 0, count: columns.count)
         var column = 0
         var b = start.block, u = start.unit
@@ -116,7 +138,7 @@ public struct BlockFlow {
         }
         while b < stop {
             let block = blocks[b]
-            guard column < columns.count else { return Result(placed: placed, used: used, rest: FlowPosition(block: b, unit: u)) }
+            guard column < columns.count else { return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u)) }
             let capacity = capacity(of: columns[column])
             let gap = u == 0 && used[column] > 0 ? block.spaceBefore : 0
             let free = capacity - used[column] - gap
@@ -152,9 +174,9 @@ public struct BlockFlow {
             if take == 0 && used[column] == 0 { take = max(fit, 0) }
             if take > 0 {
                 var slot = used[column] + gap
-                for unit in block.units[u..<(u + take)] {
-                    placed.append(PlacedUnit(unit: unit, column: column, origin: origin(column, slot), block: b))
-                    slot += unit.height
+                for index in u..<(u + take) {
+                    placed.append(Slot(block: b, unit: index, column: column, origin: origin(column, slot)))
+                    slot += block.units[index].height
                 }
                 used[column] = slot
                 u += take
@@ -167,11 +189,11 @@ public struct BlockFlow {
                 if take == 0 && used[column] == 0 && fit == 0 {
                     // A unit taller than a whole column: it can never be placed; skip it rather
                     // than loop (the caller reports it as overset).
-                    return Result(placed: placed, used: used, rest: FlowPosition(block: b, unit: u))
+                    return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u))
                 }
                 column += 1
             }
         }
-        return Result(placed: placed, used: used, rest: nil)
+        return Slots(slots: placed, used: used, rest: nil)
     }
 }

@@ -343,7 +343,10 @@ public struct PagePlanner {
                 display.items += head.picture.map { $0.offset(by: left, y(bodyTop)) }
                 // Units leg by leg, with the added lines shared out between the leg's blocks.
                 var legUnits = Array(repeating: [PlacedUnit](), count: module.width)
-                for unit in fit.placed { legUnits[min(unit.column, module.width - 1)].append(unit) }
+                for slot in fit.placed {
+                    legUnits[min(slot.column, module.width - 1)].append(
+                        PlacedUnit(unit: info.blocks[slot.block].units[slot.unit], column: slot.column, origin: slot.origin, block: slot.block))
+                }
                 for c in 0..<module.width {
                     let extra = c < module.legExtra.count ? module.legExtra[c] : 0
                     added += extra
