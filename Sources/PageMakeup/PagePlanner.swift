@@ -180,6 +180,12 @@ public struct PagePlanner {
         for line in shared.composer.overfullLines.uniqued() {
             diagnostics.append(.warning("a line is wider than its column: '\(line)'", at: SourceLocation(file: issue.folder)))
         }
+        let houseOnly = plan.filter { page in !page.modules.contains { $0.piece != nil } }.map(\.number)
+        if !houseOnly.isEmpty {
+            diagnostics.append(.warning("page\(houseOnly.count == 1 ? "" : "s") \(houseOnly.map(String.init).joined(separator: ", ")) carr\(houseOnly.count == 1 ? "ies" : "y") only house matter: the stories do not fill \(plan.count) pages",
+                                        at: SourceLocation(file: layout.file),
+                                        hint: "add stories or house notices, or set page_multiple to 2 or 1 in the layout"))
+        }
         if plan.count % max(1, layout.pageMultiple) != 0 {
             diagnostics.append(.warning("the issue makes \(plan.count) pages, not a multiple of \(layout.pageMultiple)",
                                         at: SourceLocation(file: layout.file), hint: "add house notices to publication.yaml, or set page_multiple"))
