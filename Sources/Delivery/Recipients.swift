@@ -12,9 +12,12 @@ public struct Recipient: Hashable, Sendable {
     public var token: String
     /// Any other columns, for templates.
     public var fields: [String: String]
+    /// Its line in the recipients file, for messages about it (0 when not from a file).
+    public var line: Int
 
-    public init(email: String, name: String? = nil, language: String? = nil, token: String, fields: [String: String] = [:]) {
+    public init(email: String, name: String? = nil, language: String? = nil, token: String, fields: [String: String] = [:], line: Int = 0) {
         self.email = email
+        self.line = line
         self.name = name
         self.language = language
         self.token = token
@@ -78,7 +81,7 @@ public enum RecipientList {
                                           hint: "give a 'token' column, or set ISSUE_TOKEN_SECRET to a long random string"))
                 continue
             }
-            out.append(Recipient(email: email, name: value("name"), language: value("lang"), token: token, fields: fields))
+            out.append(Recipient(email: email, name: value("name"), language: value("lang"), token: token, fields: fields, line: row.line))
         }
         return (out, diagnostics)
     }
@@ -132,7 +135,7 @@ public enum RecipientList {
         return rows
     }
 
-    static func isAddress(_ s: String) -> Bool {
+    public static func isAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasSuffix(".")
             && !s.contains(where: { $0.isWhitespace || "<>()[],;:\\\"".contains($0) }) && s.utf8.count <= 254
@@ -148,4 +151,28 @@ public enum Token {
         // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe.
         return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// `--shard K/N`: which of N machines sends an address. Made from the address alone (SHA-256 of
+/// it in lower case), so the split does not depend on the list's order and every machine, given
+/// the same list, agrees on it.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// Parses `K/N`, 1 ≤ K ≤ N.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else { return nil }
+        index = k
+        count = n
+    }
+
+    public func contains(_ email: String) -> Bool {
+        let digest = Array(SHA256.hash(data: Data(email.lowercased().utf8)))
+        let value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Int(value % UInt64(count)) == index - 1
+    }
+
+    public var description: String { "\(index)/\(count)" }
 }
