@@ -50,7 +50,7 @@ public struct DKIMSigner: @unchecked Sendable {
             let rsa = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
             key = .rsa(rsa)
         } catch {
-            throw Failure(description: "not an RSA (2048 bits or more, RFC 8301) or Ed25519 private key in PEM: \(error)")
+            throw Failure(description: "not an RSA private key of 2048 bits or more (RFC 8301) or an Ed25519 private key, in PEM")
         }
     }
 

@@ -181,8 +181,8 @@ struct SendCommand: ParsableCommand {
         var stderr = StandardError()
         let (folder, assembly) = try IssueLocation.assemble(issue)
         var diagnostics = assembly.diagnostics
-        func fail(_ message: String? = nil, hint: String? = nil) throws -> Never {
-            if let message { diagnostics.append(.error(message, at: nil, hint: hint)) }
+        func fail(_ message: String? = nil, file: String? = nil, hint: String? = nil) throws -> Never {
+            if let message { diagnostics.append(.error(message, at: file.map { SourceLocation(file: IssueFolders.displayPath($0)) }, hint: hint)) }
             for d in diagnostics.sortedForPrinting() { print(d, to: &stderr) }
             print("\(IssueFolders.displayPath(folder)): \(max(1, diagnostics.errorCount)) errors; nothing sent", to: &stderr)
             throw ExitCode(1)
@@ -215,12 +215,12 @@ struct SendCommand: ParsableCommand {
         let signer: DKIMSigner?
         if let dkimKey, let dkimDomain, let dkimSelector {
             guard let pem = FileManager.default.contents(atPath: dkimKey).map({ String(decoding: $0, as: UTF8.self) }) else {
-                try fail("\(dkimKey): cannot read the DKIM key")
+                try fail("cannot read the DKIM key", file: dkimKey)
             }
             do {
                 signer = try DKIMSigner(pem: pem, domain: dkimDomain, selector: dkimSelector)
             } catch {
-                try fail("\(dkimKey): \(error)")
+                try fail("\(error)", file: dkimKey)
             }
         } else {
             signer = nil

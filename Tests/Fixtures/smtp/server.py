@@ -95,7 +95,9 @@ class FaultySMTP(SMTP):
                     pass
                 self.transport.abort()
                 return
-            if faults.hit(a.no_reply_every, address, "noreply") and faults.first_attempt("noreply:" + address):
+            # One fault a message at most: an address never meets both.
+            if faults.hit(a.no_reply_every, address, "noreply") and not faults.hit(a.drop_mid_data_every, address, "drop") \
+                    and faults.first_attempt("noreply:" + address):
                 await self.push("354 End data with <CR><LF>.<CR><LF>")
                 try:
                     while True:
@@ -136,8 +138,8 @@ def main():
         if isinstance(auth_data, LoginPassword) and args.auth:
             user, password = args.auth.split(":", 1)
             ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
-        return AuthResult(success=False)
+            return AuthResult(success=ok, handled=False)
+        return AuthResult(success=False, handled=False)
 
     def factory():
         return FaultySMTP(handler, hostname="test.invalid", tls_context=context,
