@@ -157,7 +157,7 @@ public final class SendEngine: @unchecked Sendable {
                     inFlight += 1
                     return work
                 }
-                condition.wait(until: waiting[soonest].at)
+                _ = condition.wait(until: waiting[soonest].at)
                 continue
             }
             if inFlight == 0 { return nil }
