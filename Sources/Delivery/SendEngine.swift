@@ -130,6 +130,12 @@ public final class SendEngine: @unchecked Sendable {
         finished.wait()
         condition.lock()
         defer { condition.unlock() }
+        // The last copies' *sent* wait for a commit (see SendJournal.record).
+        do {
+            try journal.flush()
+        } catch {
+            if stop == nil || stop == .finished { stop = .fatal("the journal cannot be written: \(error)") }
+        }
         // Copies still waiting for a retry go to the next run, with the time they were due.
         for (at, item) in waiting {
             try? journal.record(item.id, .deferred, reply: "stopped before its retry", nextTry: at)
@@ -223,7 +229,7 @@ public final class SendEngine: @unchecked Sendable {
         do {
             switch outcome {
             case .accepted(let reply):
-                try journal.record(item.id, .sent, reply: reply)
+                try journal.record(item.id, .sent, reply: reply, durable: false)
                 finish(item, outcome: .sent)
             case .permanent(let reply):
                 try journal.record(item.id, .failed, reply: reply)

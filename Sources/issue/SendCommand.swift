@@ -562,30 +562,23 @@ struct SendCommand: ParsableCommand {
     }
 }
 
-/// Makes one subscriber's copy, signed: the newsletter's shared parts are read by one thread at
-/// a time (their encodings are cached on first use); signing runs in parallel.
+/// Makes one subscriber's copy, signed, on any sending thread. The newsletter's shared parts
+/// (the pictures) cache their encoding the first time a message is made; that first message is
+/// made here, before any thread starts, so afterwards the threads only read them.
 final class CopyMaker: @unchecked Sendable {
     let newsletter: Newsletter
     let signer: DKIMSigner?
     let date: Date
-    let lock = NSLock()
 
     init(newsletter: Newsletter, signer: DKIMSigner?, date: Date) {
         self.newsletter = newsletter
         self.signer = signer
         self.date = date
+        _ = try? newsletter.listMessage(date: date)
     }
 
     func copy(for recipient: Recipient) throws -> [UInt8] {
-        lock.lock()
-        let message: [UInt8]
-        do {
-            message = try newsletter.message(for: recipient, date: date)
-        } catch {
-            lock.unlock()
-            throw error
-        }
-        lock.unlock()
+        let message = try newsletter.message(for: recipient, date: date)
         return try signer?.sign(message, time: date) ?? message
     }
 }
