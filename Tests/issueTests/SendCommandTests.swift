@@ -450,6 +450,76 @@ final class SendCommandTests: XCTestCase {
         XCTAssertEqual(try account(addresses, journal: journalPath(folder, issue), server: server).sent, 5)
     }
 
+    func testSMTPSSpeaksTLSFromTheFirstByte() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        _ = try writeList(3, in: folder)
+        let (cert, key) = try makeCertificate(in: folder)
+        let server = try startServer(["--tls-cert", cert.path, "--tls-key", key.path, "--implicit-tls"], in: folder)
+        let url = "smtps://127.0.0.1:\(server.port)"
+        let refused = try send(issue, ["--recipients", "list.csv", "--via", url, "--relay-signs"], in: folder)
+        XCTAssertEqual(refused.status, 1, refused.all)
+        XCTAssertTrue(refused.stderr.contains("TLS failed"), refused.stderr)
+        let trusted = try send(issue, ["--recipients", "list.csv", "--via", url, "--ca-file", cert.path, "--relay-signs"], in: folder)
+        XCTAssertEqual(trusted.status, 0, trusted.all)
+        XCTAssertEqual(try server.received().map { $0["tls"] as? Bool }, [true, true, true])
+    }
+
+    func testSessionsEndAfterPerConnectionMessages() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        _ = try writeList(9, in: folder)
+        let server = try startServer(in: folder)
+        let result = try send(issue, ["--recipients", "list.csv", "--via", server.url, "--per-connection", "3", "--relay-signs"], in: folder)
+        XCTAssertEqual(result.status, 0, result.all)
+        // The client's port names its session: three sessions of three messages.
+        let peers = try server.received().map { ($0["peer"] as? [Any])?.last as? Int ?? 0 }
+        XCTAssertEqual(peers.count, 9)
+        XCTAssertEqual(Set(peers).count, 3)
+        XCTAssertEqual(Dictionary(grouping: peers, by: { $0 }).values.map(\.count).sorted(), [3, 3, 3])
+    }
+
+    func testTemporaryFailuresPastTheDeadlineAreDeferredToTheNextRun() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        let addresses = try writeList(20, in: folder)
+        // Every address is refused with a 4xx at its first try; no time to retry in this run.
+        let server = try startServer(["--tempfail-every", "1"], in: folder)
+        let arguments = ["--recipients", "list.csv", "--via", server.url, "--retry-for", "0", "--pause-after", "1000", "--relay-signs"]
+        let first = try send(issue, arguments, in: folder)
+        XCTAssertEqual(first.status, 75, first.all)
+        XCTAssertTrue(first.stdout.contains("sent 0, deferred 20"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("not finished: run the same command again"), first.stdout)
+        let status = try send(issue, ["--recipients", "list.csv", "--status"], in: folder)
+        XCTAssertTrue(status.stdout.contains("deferred 20"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("(next try "), status.stdout)
+        let outcome = try account(addresses, journal: journalPath(folder, issue), server: server)
+        XCTAssertEqual(outcome.deferred, 20)
+        // The next run sends them.
+        let second = try send(issue, arguments, in: folder)
+        XCTAssertEqual(second.status, 0, second.all)
+        let final = try account(addresses, journal: journalPath(folder, issue), server: server)
+        XCTAssertEqual(final.sent, 20)
+        XCTAssertEqual(final.duplicates, 0)
+        XCTAssertEqual(final.unaccounted, 0)
+    }
+
+    func testARelayRefusingEverythingPausesTheSendInsteadOfBurningTheList() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        let addresses = try writeList(30, in: folder)
+        let server = try startServer(["--reject-every", "1"], in: folder)
+        let result = try send(issue, ["--recipients", "list.csv", "--via", server.url, "--pause-after", "5", "--relay-signs"], in: folder)
+        XCTAssertEqual(result.status, 75, result.all)
+        XCTAssertTrue(result.stderr.contains("the send paused: 5 errors in a row"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("failed 5"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not yet tried 25"), result.stdout)
+        let states = try journalStates(journalPath(folder, issue))
+        XCTAssertEqual(states.values.filter { $0 == "pending" }.count, 25)
+        XCTAssertEqual(addresses.count, 30)
+        XCTAssertEqual(try server.received().count, 0)
+    }
+
     func testLoginWithCredentialsFromTheEnvironmentOrAFileNeverPrinted() throws {
         let folder = try temporaryFolder()
         let issue = try smallIssue(in: folder)

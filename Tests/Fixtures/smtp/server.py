@@ -12,7 +12,8 @@ random, so a run is the same every time:
                          a little of the message and closes the connection
   --no-reply-every N     the first attempt of every Nth address: the whole message is read,
                          then the connection closes without a reply (nothing recorded)
-  --tls-cert/--tls-key   offer STARTTLS (and require it with --require-tls)
+  --tls-cert/--tls-key   offer STARTTLS (and require it with --require-tls), or with
+                         --implicit-tls speak TLS from the first byte (smtps)
   --auth USER:PASSWORD   require AUTH (PLAIN or LOGIN) after STARTTLS
 
 It writes its port to --ready once it listens (port 0 picks a free one).
@@ -74,8 +75,10 @@ class Handler:
                 with open(name, "wb") as f:
                     f.write(data)
             line = json.dumps({"rcpt": rcpt, "from": envelope.mail_from, "message_id": message_id,
-                               "size": len(data), "file": name, "tls": session.ssl is not None,
-                               "auth": bool(session.authenticated)}) + "\n"
+                               "size": len(data), "file": name,
+                               "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
+                               "auth": bool(session.authenticated),
+                               "peer": list(session.peer) if session.peer else None}) + "\n"
             os.write(self.record, line.encode())
         return "250 2.0.0 Ok: queued as %d" % self.count
 
@@ -124,6 +127,7 @@ def main():
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--require-tls", action="store_true")
+    p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--auth")
     args = p.parse_args()
 
@@ -142,14 +146,15 @@ def main():
         return AuthResult(success=False, handled=False)
 
     def factory():
-        return FaultySMTP(handler, hostname="test.invalid", tls_context=context,
+        return FaultySMTP(handler, hostname="test.invalid", tls_context=None if args.implicit_tls else context,
                           require_starttls=args.require_tls, auth_required=bool(args.auth),
                           auth_require_tls=True, authenticator=authenticator if args.auth else None,
                           data_size_limit=0, enable_SMTPUTF8=True)
 
     async def serve():
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(factory, "127.0.0.1", args.port, reuse_address=True)
+        server = await loop.create_server(factory, "127.0.0.1", args.port, reuse_address=True,
+                                          ssl=context if args.implicit_tls else None)
         port = server.sockets[0].getsockname()[1]
         tmp = args.ready + ".tmp"
         with open(tmp, "w") as f:
