@@ -58,9 +58,15 @@ public final class SendmailTransport: MailTransport {
         for (i, b) in message.enumerated() where !(b == 13 && i + 1 < message.count && message[i + 1] == 10) { local.append(b) }
         let reader = Thread { _ = output.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
-        input.fileHandleForWriting.write(Data(local))
+        // A program that exits without reading all of it must not take this process with it:
+        // the throwing write reports EPIPE instead of trapping (SIGPIPE is ignored by the send).
+        let complete = (try? input.fileHandleForWriting.write(contentsOf: Data(local))) != nil
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
+        if !complete && process.terminationStatus == 0 {
+            return .ambiguous("\(program) exited before reading the whole message")
+        }
         let status = process.terminationStatus
         switch status {
         case 0: return .accepted("\(program) queued it")

@@ -225,7 +225,18 @@ struct SendCommand: ParsableCommand {
         } else {
             signer = nil
         }
+        // A pipe to sendmail closed early must be an error to report, not a signal that kills.
+        signal(SIGPIPE, SIG_IGN)
         let envelope = envelopeFrom ?? newsletter.fromAddress
+        if let signer {
+            // DMARC passes on DKIM only when d= is the From domain or a parent of it.
+            let fromDomain = String(newsletter.fromAddress.split(separator: "@").last ?? "").lowercased()
+            let d = signer.domain.lowercased()
+            if fromDomain != d && !fromDomain.hasSuffix("." + d) {
+                diagnostics.append(.warning("the DKIM domain \(signer.domain) is not the From domain \(fromDomain) or a parent of it: "
+                                            + "DMARC will not count the signature", at: nil))
+            }
+        }
         if !RecipientList.isAddress(envelope) { try fail("the envelope sender '\(envelope)' is not an e-mail address") }
         let transportFactory = try makeTransportFactory(heloName: String(envelope.split(separator: "@").last ?? "localhost"))
         if signer == nil && !relaySigns && !dryRun {

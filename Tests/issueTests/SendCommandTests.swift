@@ -375,6 +375,32 @@ final class SendCommandTests: XCTestCase {
         XCTAssertTrue(ids.values.allSatisfy { $0.count == 1 }, "one Message-ID per recipient, however many copies")
     }
 
+    func testCtrlCLetsTheCopiesInFlightFinish() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        let addresses = try writeList(1000, in: folder)
+        let server = try startServer(in: folder)
+        let arguments = ["--recipients", "list.csv", "--via", server.url, "--connections", "2", "--relay-signs", "--rate", "200"]
+        let process = try sendInBackground(issue, arguments, in: folder)
+        try waitUntil { try server.received().count >= 100 || !process.isRunning }
+        XCTAssertTrue(process.isRunning, "the send ended before it was interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 75)
+        let log = try String(contentsOf: folder.appendingPathComponent("send.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("interrupted: the copies not yet sent stay pending"), log)
+        let middle = try account(addresses, journal: journalPath(folder, issue), server: server)
+        XCTAssertEqual(middle.uncertain, 0, "nothing was left in flight")
+        XCTAssertEqual(middle.duplicates, 0)
+        XCTAssertGreaterThan(middle.unaccounted, 0, "the rest is still pending")
+        let rerun = try send(issue, arguments, in: folder)
+        XCTAssertEqual(rerun.status, 0, rerun.all)
+        let final = try account(addresses, journal: journalPath(folder, issue), server: server)
+        XCTAssertEqual(final.sent, 1000)
+        XCTAssertEqual(final.duplicates, 0)
+        XCTAssertEqual(final.unaccounted, 0)
+    }
+
     func testDKIMSignaturesVerifyWithDkimpy() throws {
         let folder = try temporaryFolder()
         // The sample issue, pictures and all: the signature covers the real message.
