@@ -148,6 +148,7 @@ struct SendCommand: ParsableCommand {
         if !dkim.isEmpty && dkim.count != 3 { throw ValidationError("--dkim-key, --dkim-domain and --dkim-selector go together") }
         if let test, !RecipientList.isAddress(test) { throw ValidationError("--test '\(test)' is not an e-mail address") }
         if status && (dryRun || test != nil) { throw ValidationError("--status only reads the journal: not with --dry-run or --test") }
+        if dryRun && test != nil { throw ValidationError("--dry-run sends nothing and --test sends one copy: choose one") }
     }
 
     /// Where `--via` sends.
@@ -530,6 +531,10 @@ struct SendCommand: ParsableCommand {
                 }
                 user = lines[0]
                 password = lines[1]
+            }
+            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                print("\(caFile): error: cannot read the CA file", to: &stderr)
+                throw ExitCode(1)
             }
             let mode = tls.flatMap(SMTPSettings.TLS.init(rawValue:)) ?? (via.isLoopback ? .ifOffered : .required)
             if user != nil && !implicitTLS && mode != .required && !via.isLoopback {
