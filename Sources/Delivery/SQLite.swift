@@ -41,7 +41,14 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// Prepared statements by their SQL: the journal runs the same few hundreds of thousands of
+    /// times on a large list, and preparing is most of the cost of a small statement.
+    private var statements: [String: OpaquePointer] = [:]
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     private var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
@@ -56,11 +63,17 @@ final class SQLiteDatabase {
 
     @discardableResult
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw SQLiteError(description: "journal: \(lastError)")
+        var statement = statements[sql]
+        if statement == nil {
+            guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+                throw SQLiteError(description: "journal: \(lastError)")
+            }
+            statements[sql] = statement
         }
-        defer { sqlite3_finalize(statement) }
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             switch value {
