@@ -61,6 +61,20 @@ final class SendJournalTests: XCTestCase {
         XCTAssertEqual(DKIMSigner.relaxedBody(Array("\r\n\r\n".utf8)[...]), [])
     }
 
+    func testAddressesAndTokens() {
+        for good in ["a@example.org", "first.last+tag@sub.example.org", "a@.c", "josé@example.org"] {
+            XCTAssertTrue(RecipientList.isAddress(good), good)
+        }
+        for bad in ["", "a", "@example.org", "a@b", "a@example.", "a@@example.org", "a@b@example.org", "a b@example.org",
+                    "a\u{7}@example.org", "a\r\n@example.org", "<a@example.org>", "a@example.org;", "jo sé@example.org",
+                    "a\u{00A0}b@example.org", String(repeating: "a", count: 250) + "@example.org"] {
+            XCTAssertFalse(RecipientList.isAddress(bad), bad)
+        }
+        // HMAC-SHA-256 of the address in lower case, its first 128 bits in hex (as Python's
+        // hmac module computes it).
+        XCTAssertEqual(Token.make(email: "Reader@example.org", secret: "secret"), "9b1510ffc23f3a79603d385685b86e44")
+    }
+
     func testShardsSplitTheListDisjointlyAndWhole() throws {
         let addresses = (0..<1000).map { "reader\($0)@example.org" }
         let shards = try (1...3).map { try XCTUnwrap(Shard("\($0)/3")) }
