@@ -277,6 +277,8 @@ public final class SendEngine: @unchecked Sendable {
             switch outcome {
             case .accepted(let reply):
                 try journal.record(item.id, .sent, reply: reply, durable: false)
+                // Only a --retry-failed copy can be on the list and go through.
+                if suppression?.contains(item.recipient.email) == true { try suppression?.remove(item.recipient.email) }
                 finish(item, outcome: .sent)
             case .permanent(let reply):
                 try journal.record(item.id, .failed, reply: reply)

@@ -30,6 +30,20 @@ public final class SuppressionList: @unchecked Sendable {
         return addresses.contains(email.lowercased())
     }
 
+    /// Takes an address off the list (a copy to it went through after all, with
+    /// `--retry-failed`): the file is written anew beside and renamed over the old one.
+    public func remove(_ email: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard addresses.contains(email.lowercased()), let data = FileManager.default.contents(atPath: path) else { return }
+        let kept = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            let address = line.split(separator: "\t", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return address.lowercased() != email.lowercased()
+        }
+        try Data(kept.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        addresses.remove(email.lowercased())
+    }
+
     /// Adds an address, on disk (fsynced) before this returns.
     public func add(_ email: String, reason: String) throws {
         lock.lock()

@@ -546,6 +546,26 @@ final class SendCommandTests: XCTestCase {
         XCTAssertEqual(try server.received().count, 0)
     }
 
+    func testRetryFailedMailsTheFailedAgainAndLiftsTheirSuppression() throws {
+        let folder = try temporaryFolder()
+        let issue = try smallIssue(in: folder)
+        let addresses = try writeList(10, in: folder)
+        let refusing = try startServer(["--reject-every", "1"], in: folder)
+        let first = try send(issue, ["--recipients", "list.csv", "--via", refusing.url, "--pause-after", "100", "--relay-signs"], in: folder)
+        XCTAssertEqual(first.status, 0, first.all)
+        XCTAssertTrue(first.stdout.contains("failed 10"), first.stdout)
+        refusing.kill()
+        let taking = try startServer([], in: try temporaryFolder())
+        let again = try send(issue, ["--recipients", "list.csv", "--via", taking.url, "--relay-signs"], in: folder)
+        XCTAssertTrue(again.stdout.contains("sending 0 copies"), again.stdout)
+        let retried = try send(issue, ["--recipients", "list.csv", "--via", taking.url, "--relay-signs", "--retry-failed"], in: folder)
+        XCTAssertEqual(retried.status, 0, retried.all)
+        XCTAssertTrue(retried.stdout.contains("sent 10, deferred 0, failed 0"), retried.stdout)
+        XCTAssertEqual(Set(try taking.received().compactMap { ($0["rcpt"] as? String)?.lowercased() }), Set(addresses.map { $0.lowercased() }))
+        let suppressed = try String(contentsOf: folder.appendingPathComponent("suppressed.txt"), encoding: .utf8)
+        XCTAssertEqual(suppressed.trimmingCharacters(in: .whitespacesAndNewlines), "")
+    }
+
     func testLoginWithCredentialsFromTheEnvironmentOrAFileNeverPrinted() throws {
         let folder = try temporaryFolder()
         let issue = try smallIssue(in: folder)
