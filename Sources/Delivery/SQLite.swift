@@ -26,8 +26,10 @@ struct SQLiteError: Error, CustomStringConvertible {
 /// One SQLite connection. Not shared between threads without a lock: the journal holds one.
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
+    private let path: String
 
     init(path: String) throws {
+        self.path = path
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK else {
@@ -57,7 +59,7 @@ final class SQLiteDatabase {
         guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastError
             sqlite3_free(error)
-            throw SQLiteError(description: "journal: \(message)")
+            throw SQLiteError(description: "\(path): \(message)")
         }
     }
 
@@ -66,7 +68,7 @@ final class SQLiteDatabase {
         var statement = statements[sql]
         if statement == nil {
             guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-                throw SQLiteError(description: "journal: \(lastError)")
+                throw SQLiteError(description: "\(path): \(lastError)")
             }
             statements[sql] = statement
         }
@@ -87,7 +89,7 @@ final class SQLiteDatabase {
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
-            guard status == SQLITE_ROW else { throw SQLiteError(description: "journal: \(lastError)") }
+            guard status == SQLITE_ROW else { throw SQLiteError(description: "\(path): \(lastError)") }
             var row: [SQLValue] = []
             for column in 0..<sqlite3_column_count(statement) {
                 switch sqlite3_column_type(statement, column) {
