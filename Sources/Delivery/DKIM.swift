@@ -168,43 +168,60 @@ public struct DKIMSigner: @unchecked Sendable {
     }
 
     /// RFC 6376 §3.4.4: whitespace at line ends removed, runs inside a line one space, empty
-    /// lines at the end removed, and a non-empty body ends with CRLF.
+    /// lines at the end removed, and a non-empty body ends with CRLF. One pass over the bytes
+    /// into a buffer of the body's size (the canonical body is never longer, but for a final
+    /// CRLF): it runs over every copy of a send, some hundreds of kilobytes each.
     static func relaxedBody(_ body: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count)
-        var line: [UInt8] = []
-        var pendingEmpty = 0
-        var space = false
-        func endLine() {
-            if line.isEmpty {
-                pendingEmpty += 1
-            } else {
-                for _ in 0..<pendingEmpty { out += [13, 10] }
-                pendingEmpty = 0
-                out += line
-                out += [13, 10]
+        body.withUnsafeBufferPointer { source in
+            let n = source.count
+            return [UInt8](unsafeUninitializedCapacity: n + 2) { out, count in
+                var o = 0, i = 0
+                var emptyLines = 0, lineLength = 0
+                var space = false
+                while i < n {
+                    let b = source[i]
+                    if b == 13 && i + 1 < n && source[i + 1] == 10 {
+                        if lineLength == 0 {
+                            emptyLines += 1
+                        } else {
+                            out[o] = 13; out[o + 1] = 10; o += 2
+                        }
+                        lineLength = 0
+                        space = false
+                        i += 2
+                        continue
+                    }
+                    if b > 32 {
+                        // A run of ordinary bytes (a whole base64 line, most of a text line)
+                        // is copied at once.
+                        var j = i + 1
+                        while j < n && source[j] > 32 { j += 1 }
+                        if lineLength == 0 {
+                            while emptyLines > 0 { out[o] = 13; out[o + 1] = 10; o += 2; emptyLines -= 1 }
+                        }
+                        if space { out[o] = 32; o += 1; lineLength += 1; space = false }
+                        (out.baseAddress! + o).update(from: source.baseAddress! + i, count: j - i)
+                        o += j - i
+                        lineLength += j - i
+                        i = j
+                        continue
+                    }
+                    if b == 32 || b == 9 {
+                        space = true
+                    } else {
+                        // Empty lines count only when something follows them.
+                        if lineLength == 0 {
+                            while emptyLines > 0 { out[o] = 13; out[o + 1] = 10; o += 2; emptyLines -= 1 }
+                        }
+                        if space { out[o] = 32; o += 1; lineLength += 1; space = false }
+                        out[o] = b; o += 1
+                        lineLength += 1
+                    }
+                    i += 1
+                }
+                if lineLength > 0 { out[o] = 13; out[o + 1] = 10; o += 2 }
+                count = o
             }
-            line.removeAll(keepingCapacity: true)
-            space = false
         }
-        var i = body.startIndex
-        while i < body.endIndex {
-            let b = body[i]
-            if b == 13 && i + 1 < body.endIndex && body[i + 1] == 10 {
-                endLine()
-                i += 2
-                continue
-            }
-            if b == 32 || b == 9 {
-                space = true
-            } else {
-                if space { line.append(32) }
-                space = false
-                line.append(b)
-            }
-            i += 1
-        }
-        if !line.isEmpty { endLine() }
-        return out
     }
 }
