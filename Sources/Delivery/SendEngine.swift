@@ -239,6 +239,7 @@ public final class SendEngine: @unchecked Sendable {
             return
         }
         var inSession = 0
+        var temporaryInARow = 0
         while let item = next() {
             let message: [UInt8]
             do {
@@ -267,7 +268,24 @@ public final class SendEngine: @unchecked Sendable {
                 inSession = 0
             }
             handle(item, outcome)
+            // A 4xx or a lost connection says "slow down" as much as "not this one now": this
+            // connection waits too, longer each time in a row (up to 16 times --retry-delay;
+            // a relay that refuses everything is the pause's business, not this wait's).
+            if case .temporary = outcome {
+                temporaryInARow += 1
+                rest(min(options.maximumDelay, options.retryDelay * pow(2, Double(min(temporaryInARow - 1, 4)))))
+            } else {
+                temporaryInARow = 0
+            }
         }
+    }
+
+    /// Waits (a connection's back-off) unless the send stops meanwhile.
+    private func rest(_ seconds: Double) {
+        let until = Date().addingTimeInterval(seconds)
+        condition.lock()
+        while stop == nil && Date() < until { _ = condition.wait(until: until) }
+        condition.unlock()
     }
 
     enum Counted { case sent, failed, deferred, uncertain, retry, none }

@@ -511,7 +511,7 @@ final class SendCommandTests: XCTestCase {
         let addresses = try writeList(20, in: folder)
         // Every address is refused with a 4xx at its first try; no time to retry in this run.
         let server = try startServer(["--tempfail-every", "1"], in: folder)
-        let arguments = ["--recipients", "list.csv", "--via", server.url, "--retry-for", "0", "--pause-after", "1000", "--relay-signs"]
+        let arguments = ["--recipients", "list.csv", "--via", server.url, "--retry-for", "0", "--retry-delay", "0.01", "--pause-after", "1000", "--relay-signs"]
         let first = try send(issue, arguments, in: folder)
         XCTAssertEqual(first.status, 75, first.all)
         XCTAssertTrue(first.stdout.contains("sent 0, deferred 20"), first.stdout)
