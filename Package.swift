@@ -29,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "CHyphen", providers: [.apt(["libhyphen-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        // The send: libcurl speaks SMTP (STARTTLS, AUTH, connection reuse); SQLite keeps the journal.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "IssueModel"),
         .target(name: "IssueAssembly", dependencies: [
@@ -43,8 +46,10 @@ let package = Package(
         .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
-        .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel",
-                                                 .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel", "CCurl", "CSQLite",
+                                                 .product(name: "Crypto", package: "swift-crypto"),
+                                                 // RSA signing for DKIM (rsa-sha256).
+                                                 .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .executableTarget(name: "issue", dependencies: [
             "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput", "EmailRendering", "MIME", "Delivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import EmailRendering
 import IssueModel
@@ -13,6 +14,7 @@ public final class Newsletter {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The bytes of a picture as the message carries it, and their MIME type.
@@ -58,12 +60,28 @@ public final class Newsletter {
 
     /// A subscriber's own copy. Its Message-ID comes from the issue and the address, so the
     /// same copy sent twice carries the same Message-ID and receivers can drop the second.
-    public func message(for recipient: Recipient, date: Date) throws -> [UInt8] {
+    /// - Parameter subjectPrefix: put before the subject (`[TEST] ` for `issue send --test`).
+    public func message(for recipient: Recipient, date: Date, subjectPrefix: String = "") throws -> [UInt8] {
         let to = try Mailbox(name: recipient.name, address: recipient.email)
         var values = values(email: recipient.email, token: recipient.token)
         values["name"] = recipient.name ?? ""
-        let id = Token.make(email: recipient.email, secret: "message-id \(issue.number) \(issue.date)")
-        return try message(to: to, values: values, messageID: "issue-\(issue.number)-\(issue.date)-\(id)@\(domain)", date: date)
+        return try message(to: to, values: values, messageID: messageID(for: recipient.email), date: date, subjectPrefix: subjectPrefix)
+    }
+
+    /// The Message-ID of a subscriber's copy, without angle brackets.
+    public func messageID(for email: String) -> String {
+        let id = Token.make(email: email, secret: "message-id \(issue.number) \(issue.date)")
+        return "issue-\(issue.number)-\(issue.date)-\(id)@\(domain)"
+    }
+
+    /// The address in the publication's From, for the envelope sender.
+    public var fromAddress: String { from.address }
+
+    /// A fingerprint of everything a copy carries but the recipient (text, HTML, pictures,
+    /// headers): a send that began with one content refuses to go on with another.
+    public func contentHash() throws -> String {
+        let bytes = try listMessage(date: Date(timeIntervalSince1970: 0))
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     func values(email: String, token: String) -> [String: String] {
@@ -81,13 +99,13 @@ public final class Newsletter {
         ])
     }
 
-    private func message(to: Mailbox, values: [String: String], messageID: String, date: Date) throws -> [UInt8] {
+    private func message(to: Mailbox, values: [String: String], messageID: String, date: Date, subjectPrefix: String = "") throws -> [UInt8] {
         let email = issue.publication.email
         var headers = [
             try Header("Date", Header.date(date)),
             try Header("From", from.headerValue),
             try Header("To", to.headerValue),
-            try Header("Subject", Encodings.headerText(edition.subject)),
+            try Header("Subject", Encodings.headerText(subjectPrefix + edition.subject)),
             try Header("Message-ID", "<\(messageID)>"),
         ]
         if let replyTo = email.replyTo { headers.append(try Header("Reply-To", try Mailbox(parsing: replyTo).headerValue)) }

@@ -12,9 +12,12 @@ public struct Recipient: Hashable, Sendable {
     public var token: String
     /// Any other columns, for templates.
     public var fields: [String: String]
+    /// Its line in the recipients file, for messages about it (0 when not from a file).
+    public var line: Int
 
-    public init(email: String, name: String? = nil, language: String? = nil, token: String, fields: [String: String] = [:]) {
+    public init(email: String, name: String? = nil, language: String? = nil, token: String, fields: [String: String] = [:], line: Int = 0) {
         self.email = email
+        self.line = line
         self.name = name
         self.language = language
         self.token = token
@@ -78,7 +81,7 @@ public enum RecipientList {
                                           hint: "give a 'token' column, or set ISSUE_TOKEN_SECRET to a long random string"))
                 continue
             }
-            out.append(Recipient(email: email, name: value("name"), language: value("lang"), token: token, fields: fields))
+            out.append(Recipient(email: email, name: value("name"), language: value("lang"), token: token, fields: fields, line: row.line))
         }
         return (out, diagnostics)
     }
@@ -132,7 +135,26 @@ public enum RecipientList {
         return rows
     }
 
-    static func isAddress(_ s: String) -> Bool {
+    public static func isAddress(_ s: String) -> Bool {
+        // Most addresses are ASCII: checked byte by byte (a list of 200,000 is read before a
+        // send starts), control characters refused with the spaces; others by Characters,
+        // where Unicode's spaces count too.
+        let utf8 = s.utf8
+        if utf8.allSatisfy({ $0 < 128 }) {
+            var at = 0, atIndex = -1, lastDot = -1, i = 0
+            for b in utf8 {
+                switch b {
+                case UInt8(ascii: "@"): at += 1; atIndex = i
+                case UInt8(ascii: "."): if atIndex >= 0 { lastDot = i }
+                case 0...32, 127, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+                     UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                    return false
+                default: break
+                }
+                i += 1
+            }
+            return at == 1 && atIndex > 0 && lastDot > atIndex && lastDot != utf8.count - 1 && utf8.count <= 254
+        }
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasSuffix(".")
             && !s.contains(where: { $0.isWhitespace || "<>()[],;:\\\"".contains($0) }) && s.utf8.count <= 254
@@ -145,7 +167,39 @@ public enum Token {
     public static func make(email: String, secret: String) -> String {
         let key = SymmetricKey(data: Data(secret.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(email.lowercased().utf8), using: key)
-        // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe.
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe. (Made for every
+        // address of a list and every copy's Message-ID: no String(format:) per byte.)
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in mac.prefix(16) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+}
+
+/// `--shard K/N`: which of N machines sends an address. Made from the address alone (SHA-256 of
+/// it in lower case), so the split does not depend on the list's order and every machine, given
+/// the same list, agrees on it.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// Parses `K/N`, 1 ≤ K ≤ N.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else { return nil }
+        index = k
+        count = n
+    }
+
+    public func contains(_ email: String) -> Bool {
+        let digest = Array(SHA256.hash(data: Data(email.lowercased().utf8)))
+        let value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Int(value % UInt64(count)) == index - 1
+    }
+
+    public var description: String { "\(index)/\(count)" }
 }

@@ -10,6 +10,6 @@ struct IssueCommand: ParsableCommand {
             images/. Its parent folder holds publication.yaml. Commands that take an ISSUE use the \
             newest week under ./issues/ when none is named.
             """,
-        subcommands: [CheckCommand.self, NewCommand.self, BuildCommand.self, EmailCommand.self]
+        subcommands: [CheckCommand.self, NewCommand.self, BuildCommand.self, EmailCommand.self, SendCommand.self]
     )
 }
