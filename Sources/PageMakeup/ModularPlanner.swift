@@ -227,9 +227,9 @@ struct ModularPlanner {
             for level in 1...2 where (best?.count ?? .max) > target {
                 _ = try attempt(0, false, level)
             }
-        } else if first.contains(where: { $0.terms["house only"] != nil }) {
-            // Pages of house matter only: spread the stories, a little looser each time, while
-            // that does better.
+        } else if first.filter({ $0.terms["house only"] != nil }).count > 1 {
+            // Pages of house matter only (one at the back is a house page, as papers print):
+            // spread the stories, a little looser each time, while that does better.
             for looseness in [0.0, 0.04, 0.08, 0.12, 0.16, 0.2] {
                 let before = bestCost
                 _ = try attempt(looseness, true, 0)
