@@ -2,137 +2,12 @@ import Foundation
 import IssueModel
 import Typesetting
 
-/// A story's text still to be placed: the whole story, or what a jump left of it.
-struct Piece: Hashable {
-    var id: Int
-    var story: Int
-    var start: FlowPosition
-    /// The piece this one continues, when the story jumped.
-    var from: Int?
-    var jumps: Int
-    /// The page whose jump made this piece.
-    var madeOn = 0
-    var isContinuation: Bool { from != nil }
-}
-
-/// House matter set in a box: the front page's "Inside" box, an index of the issue, the
-/// publication's contact box, a notice from `house:` in publication.yaml.
-enum HouseBox: Hashable, Comparable {
-    case inside, index, contact, notice(Int)
-}
-
-
-/// A rectangle of the page grid and what stands in it. Columns and lines count from the text
-/// area's top-left corner.
-struct PlannedModule {
-    var column: Int, width: Int, top: Int, depth: Int
-    /// A story's piece and how its body is set, or a house box.
-    var piece: Piece?
-    var fit: BodyFit?
-    var box: HouseBox?
-    /// Head (headline block, or jump head with its "Continued from" line) and picture, in lines.
-    var headLines = 0
-    var pictureLines = 0
-    var pictureColumns = 0
-    /// Lines of space added under the head, and in each leg between blocks (vertical justification).
-    var headPad = 0
-    var legExtra: [Int] = []
-    /// Lines of legs left empty.
-    var holes = 0
-
-    var jumpsOut: Bool { fit?.end != nil }
-}
-
-struct PlannedGroup {
-    var column: Int, width: Int, top: Int, depth: Int
-}
-
-struct PlannedPage {
-    var number: Int
-    var lines: Int
-    var modules: [PlannedModule] = []
-    var groups: [PlannedGroup] = []
-    var terms: [String: Double] = [:]
-    var cost: Double { terms.values.reduce(0, +) }
-    /// One line for debugging: page, holes, cost, and each module as story/width×depth.
-    var summary: String {
-        var parts: [String] = []
-        for m in modules {
-            if let p = m.piece { parts.append("\(p.story)\(p.isContinuation ? "c" : "")/\(m.width)x\(m.depth)") } else { parts.append("box") }
-        }
-        return "\(number):h\(holes) c\(Int(cost)) " + parts.joined(separator: ",")
-    }
-
-    /// Lines of legs left empty, in modules and in groups with nothing in them.
-    var holes: Int { Int(((terms["holes"] ?? 0) / PlanCost.hole).rounded()) }
-}
-
-/// The head of a module: kicker, headline, deck and byline (or a jump head), and the picture.
-struct ModuleHead {
-    var items: [DisplayItem]
-    var lines: Int
-    var picture: [DisplayItem]
-    var pictureLines: Int
-    var pictureColumns: Int
-}
-
-/// What the search keeps of a story.
-struct StoryInfo {
-    var article: Article
-    var blocks: [FlowBlock]
-    /// The story's place in running order (0 leads).
-    var rank: Int
-    /// Widths allowed (a `columns:` hint, or what a table in it needs) and those preferred.
-    var allowed: ClosedRange<Int>
-    var preferred: ClosedRange<Int>
-    var overset: Int
-}
-
-/// The weights of the page search's cost, per term. A plan's cost is the sum over pages; the
-/// fit report lists each page's terms.
-enum PlanCost {
-    /// Per line of a leg left empty: the worst thing a page can show.
-    static let hole = 60.0
-    /// Per story cut and continued on a later page, more for a second jump, and a little per
-    /// line sent away (about 70 % of readers do not follow a jump).
-    static let jump = 60.0
-    static let secondJump = 80.0
-    static let jumpedLine = 0.05
-    /// Vertical justification: added lines squared over the block boundaries that take them.
-    static let stretch = 1.5
-    /// A house box used to fill room, and per line it is stretched beyond its text.
-    static let box = 12.0
-    /// A box where the plan is to fill pages with stories (still better than three hole lines).
-    static let spareBox = 150.0
-    /// Every page, and more for a page with no story on it (house matter only).
-    static let page = 100.0
-    static let houseOnlyPage = 1000.0
-    static let boxLine = 0.3
-    /// A story set at a width editors avoid (a long story in one column, a body across the page).
-    static let width = 35.0
-    /// Front-page stories outside 3 to 5.
-    static let frontTooFew = 400.0
-    static let frontTooMany = 150.0
-    /// Two story heads side by side at the same height ("tombstones").
-    static let tombstone = 8.0
-    /// A lower-priority story given more room than a higher one on the same page.
-    static let priority = 3.0
-    /// A full-width band on an inside page (the "layer cake" look).
-    static let band = 5.0
-    /// A story placed on another page than its `page:` hint asks.
-    static let pageHint = 200.0
-    /// A story placed before one that comes ahead of it in running order.
-    static let skip = 25.0
-    /// A continuation not placed on the page after its jump (it must go on further).
-    static let deferredJump = 80.0
-}
-
 /// Page makeup as a search: each page is tried as every column composition (5, 3+2, 2+2+1, …),
 /// with or without a band across its top; each group of columns takes a stack of stories in
 /// running order, the last one cut with a jump when it is too long; the room left is taken by
-/// whole-line space between paragraphs or a house box. The cheapest page plan wins, and the whole
-/// edition is planned again at a few degrees of looseness so its page count becomes a multiple
-/// of the layout's `page_multiple`.
+/// whole-line space between paragraphs or a house box. A beam of the cheapest partial editions
+/// goes from page to page; the edition is planned again with smaller heads when it runs just
+/// past a multiple of the layout's `page_multiple`, or looser when it falls short.
 struct ModularPlanner {
     let layout: Layout
     let fitter: BodyFitter
@@ -202,6 +77,7 @@ struct ModularPlanner {
         defer { compact = bestCompact }
         // First the plan as it comes: tight, house boxes only where nothing else fills.
         let multiple = max(1, layout.pageMultiple)
+        @discardableResult
         func attempt(_ looseness: Double, _ boxes: Bool, _ level: Int) throws(FontError) -> [PlannedPage] {
             compact = level
             let pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
@@ -225,14 +101,14 @@ struct ModularPlanner {
         if first.count > target {
             // The stories ran just past a multiple: smaller heads and pictures may bring them back.
             for level in 1...2 where (best?.count ?? .max) > target {
-                _ = try attempt(0, false, level)
+                try attempt(0, false, level)
             }
         } else if first.filter({ $0.terms["house only"] != nil }).count > 1 {
             // Pages of house matter only (one at the back is a house page, as papers print):
             // spread the stories, a little looser each time, while that does better.
             for looseness in [0.0, 0.04, 0.08, 0.12, 0.16, 0.2] {
                 let before = bestCost
-                _ = try attempt(looseness, true, 0)
+                try attempt(looseness, true, 0)
                 if bestCost >= before && looseness > 0 { break }
             }
         }
@@ -447,16 +323,15 @@ struct ModularPlanner {
         var column = 0
         for (index, width) in comp.enumerated() {
             let reserve: HouseBox? = front && index == comp.count - 1 && !cursor.used.contains(.inside) ? .inside : nil
-            var group = try fillGroup(column: column, width: width, top: top, height: lines - top, cursor: &cursor, page: number,
+            let group = try fillGroup(column: column, width: width, top: top, height: lines - top, cursor: &cursor, page: number,
                                       cap: cap ? Int(Double(lines) * 0.45) : nil, reserve: reserve, looseness: looseness,
                                       boxes: boxesAnywhere || state.remaining.isEmpty)
             page.modules += group.modules
             for (k, v) in group.terms { page.terms[k, default: 0] += v }
             page.groups.append(PlannedGroup(column: column, width: width, top: top, depth: lines - top))
-            group.modules.removeAll()
             column += width
         }
-        score(&page, cursor: cursor)
+        score(&page)
         page.terms["page"] = PlanCost.page
         if !page.modules.contains(where: { $0.piece != nil }) { page.terms["house only"] = PlanCost.houseOnlyPage }
         // A page that takes nothing while stories wait would never end the issue.
@@ -591,8 +466,7 @@ struct ModularPlanner {
             }
             if let (box, natural) = candidates.max(by: { $0.1 < $1.1 }) {
                 var withBox = result.modules
-                var module = PlannedModule(column: column, width: width, top: y + gap, depth: left - gap, box: box)
-                module.holes = 0
+                let module = PlannedModule(column: column, width: width, top: y + gap, depth: left - gap, box: box)
                 let extra = left - gap - natural
                 boxTerms = ["box": (allowBoxes ? PlanCost.box : PlanCost.spareBox) + PlanCost.boxLine * Double(extra)]
                 withBox.append(module)
@@ -675,7 +549,7 @@ struct ModularPlanner {
     }
 
     /// The page's own terms: jumps, widths, front-page count, tombstones, priority.
-    func score(_ page: inout PlannedPage, cursor: Cursor) {
+    func score(_ page: inout PlannedPage) {
         var starts: [PlannedModule] = []
         for module in page.modules {
             guard let piece = module.piece, let fit = module.fit else { continue }

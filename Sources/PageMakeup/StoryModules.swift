@@ -1,22 +1,6 @@
 import IssueModel
 import Typesetting
 
-/// A story ready for the page: its headline block, its picture, and its body as flow blocks.
-public struct ComposedStory: @unchecked Sendable {
-    public var article: Article
-    /// Kicker, headline, deck and byline, drawn from the block's top-left corner.
-    public var head: [DisplayItem]
-    public var headHeight: Double
-    /// The front-matter picture with its caption and credit, drawn from its top-left corner,
-    /// `pictureColumns` wide.
-    public var picture: [DisplayItem]
-    public var pictureHeight: Double
-    public var pictureColumns: Int
-    public var blocks: [FlowBlock]
-    /// Lines of body text, for the fit report.
-    public var lineCount: Int { blocks.reduce(0) { $0 + $1.units.filter { $0.line != nil }.count } }
-}
-
 /// Sets an article as a story: headline block over `columns` columns, body in column measure.
 public struct StoryComposer {
     var setting: TextSetting
@@ -29,16 +13,6 @@ public struct StoryComposer {
     /// Characters no bundled face has, and text of overfull lines, met while composing.
     public var missingCharacters: [Character] { setting.missing }
     public var overfullLines: [String] { setting.overfull }
-
-    public mutating func compose(_ article: Article, columns: Int) throws(FontError) -> ComposedStory {
-        let span = layout.width(spanning: columns)
-        let (head, headHeight) = try composeHead(article, width: span, columns: columns)
-        let pictureColumns = min(columns, columns >= 4 ? 3 : columns >= 2 ? 2 : 1)
-        let (picture, pictureHeight) = try composePicture(article, width: layout.width(spanning: pictureColumns))
-        let blocks = try composeBlocks(article)
-        return ComposedStory(article: article, head: head, headHeight: headHeight, picture: picture,
-                             pictureHeight: pictureHeight, pictureColumns: pictureColumns, blocks: blocks)
-    }
 
     /// The body in column measure, the pull quote set between its paragraphs.
     public mutating func composeBlocks(_ article: Article) throws(FontError) -> [FlowBlock] {

@@ -368,7 +368,7 @@ struct SendCommand: ParsableCommand {
             return source
         }
         let via = self.via ?? ""
-        print("sending \(work.count) copies of issue \(issue.number) (\(issue.date)) via \(Self.redacted(via)) over \(connections) connection\(connections == 1 ? "" : "s")"
+        print("sending \(work.count) copies of issue \(issue.number) (\(issue.date)) via \(via) over \(connections) connection\(connections == 1 ? "" : "s")"
               + (rateValue.map { " at most \(Self.number($0))/s" } ?? "") + (signer.map { ", DKIM \($0.algorithm) d=\($0.domain) s=\($0.selector)" } ?? ""))
         fflush(nil)
         let result = engine.run(work)
@@ -571,92 +571,7 @@ struct SendCommand: ParsableCommand {
         return calendar.date(from: components)
     }
 
-    static func redacted(_ via: String) -> String { via }
-
     static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-    }
-}
-
-/// Makes one subscriber's copy, signed, on any sending thread. The newsletter's shared parts
-/// (the pictures) cache their encoding the first time a message is made; that first message is
-/// made here, before any thread starts, so afterwards the threads only read them.
-final class CopyMaker: @unchecked Sendable {
-    let newsletter: Newsletter
-    let signer: DKIMSigner?
-    let date: Date
-
-    init(newsletter: Newsletter, signer: DKIMSigner?, date: Date) {
-        self.newsletter = newsletter
-        self.signer = signer
-        self.date = date
-        _ = try? newsletter.listMessage(date: date)
-    }
-
-    func copy(for recipient: Recipient) throws -> [UInt8] {
-        let message = try newsletter.message(for: recipient, date: date)
-        return try signer?.sign(message, time: date) ?? message
-    }
-}
-
-/// Progress while sending: a bar redrawn in place on a terminal, plain lines (every tenth of
-/// the list) otherwise, so a log stays readable.
-final class ProgressDisplay: @unchecked Sendable {
-    let terminal: Bool
-    let lock = NSLock()
-    var lastDraw = Date.distantPast
-    var lastTenth = 0
-    var drawn = false
-
-    init(terminal: Bool) {
-        self.terminal = terminal
-    }
-
-    static func line(_ p: SendProgress) -> String {
-        let elapsed = max(0.001, Date().timeIntervalSince(p.started))
-        let rate = Double(p.done) / elapsed
-        let left = p.total - p.done
-        let eta = rate > 0 ? Int(Double(left) / rate) : 0
-        var text = "\(p.done)/\(p.total)  sent \(p.sent) · failed \(p.failed) · deferred \(p.deferred) · uncertain \(p.uncertain)"
-        if p.retrying > 0 { text += " · retrying \(p.retrying)" }
-        text += String(format: " · %.1f/s", rate)
-        if left > 0 && rate > 0 { text += String(format: " · %d:%02d left", eta / 60, eta % 60) }
-        return text
-    }
-
-    func update(_ p: SendProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        if terminal {
-            guard Date().timeIntervalSince(lastDraw) > 0.1 || p.done == p.total else { return }
-            lastDraw = Date()
-            let width = 24
-            let filled = p.total == 0 ? width : width * p.done / p.total
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K[\(bar)] \(Self.line(p))".utf8))
-            drawn = true
-        } else {
-            let tenth = p.total == 0 ? 10 : 10 * p.done / p.total
-            guard tenth > lastTenth else { return }
-            lastTenth = tenth
-            FileHandle.standardOutput.write(Data((Self.line(p) + "\n").utf8))
-        }
-    }
-
-    func note(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if terminal && drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    func finish(_ p: SendProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        if terminal {
-            if drawn { FileHandle.standardOutput.write(Data("\n".utf8)) }
-        } else if lastTenth < 10 && p.total > 0 {
-            FileHandle.standardOutput.write(Data((Self.line(p) + "\n").utf8))
-        }
     }
 }

@@ -56,7 +56,7 @@ final class PageMakeupTests: XCTestCase {
     }
 
     func testEveryJumpLineNamesThePageWhereTheStoryGoesOn() throws {
-        let (issue, madeUp, pdf) = try sample()
+        let (_, madeUp, pdf) = try sample()
         let jumps = madeUp.report.pages.reduce(0) { $0 + $1.jumps }
         XCTAssertGreaterThan(jumps, 0, "the sample's long stories jump")
         var texts: [Int: String] = [:]
@@ -83,7 +83,6 @@ final class PageMakeupTests: XCTestCase {
             XCTAssertEqual(story.pages.count, story.jumps + 1, story.slug)
             XCTAssertEqual(story.pages, story.pages.sorted(), story.slug)
         }
-        _ = issue
     }
 
     func testEveryLineOfEveryStoryIsPlacedExactlyOnce() throws {
