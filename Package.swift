@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CHyphen", providers: [.apt(["libhyphen-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        // zlib checks a PNG's compressed rows before the PDF carries them as they are.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The send: libcurl speaks SMTP (STARTTLS, AUTH, connection reuse); SQLite keeps the journal.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -42,8 +44,8 @@ let package = Package(
         // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
         // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
         // JPEGs for previews; the PDF gets the JPEG's own bytes. qpdf sets the print boxes
-        // Cairo cannot.
-        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF"]),
+        // Cairo cannot and puts PNGs' compressed rows in as they are (zlib checks them).
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF", "CZlib"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
         .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel", "CCurl", "CSQLite",

@@ -9,6 +9,13 @@ import PageMakeup
 /// previews and for Cairo's bookkeeping, and its file's own bytes are attached as the surface's
 /// JPEG data, which Cairo's PDF backend embeds as they are: never recompressed (but for
 /// Photoshop's inverted CMYK, which Cairo would embed as a negative).
+///
+/// For a PDF (`carryAsIs`), pictures the PDF can hold as they are are never decoded: a JPEG
+/// becomes a 1 × 1 stand-in surface carrying the file as its JPEG data (checked by decoding it
+/// at an eighth of its size), and a PNG without transparency a 2 × 1 stand-in whose pixels
+/// number it, replaced after Cairo by the PNG's own compressed rows (`PNGPassthrough`,
+/// `PDFPostPass`). A picture is drawn through the unit square whatever its pixel size, so the
+/// page is the same.
 final class ImageSurfaces {
     /// Larger pictures are refused rather than decoded: 100 megapixels is 400 MB of pixels.
     static let maximumPixels = 100_000_000
@@ -16,17 +23,27 @@ final class ImageSurfaces {
     private var surfaces: [String: OpaquePointer] = [:]
     /// Pictures turned to gray (for black-and-white printers); JPEGs then go in as pixels.
     let grayscale: Bool
+    /// Pictures go into a PDF as they are where they can (see above).
+    let carryAsIs: Bool
+    /// The PNGs whose stand-ins the PDF's post-pass replaces, numbered by their stand-in.
+    private(set) var passthroughPNGs: [PNGPassthrough] = []
 
-    init(grayscale: Bool = false) {
+    init(grayscale: Bool = false, carryAsIs: Bool = false) {
         self.grayscale = grayscale
+        self.carryAsIs = carryAsIs && !grayscale
     }
+
+    /// The stand-in's first pixel; its second is the picture's number (see `PDFPostPass`).
+    static let standInMark: [UInt8] = [0x49, 0x53, 0x53]
 
     func surface(for image: PageImage) throws(PDFOutputError) -> OpaquePointer {
         if let known = surfaces[image.path] { return known }
         let surface: OpaquePointer
         switch image.format {
-        case .png: surface = try png(image.path)
-        case .jpeg: surface = try jpeg(image.path)
+        case .png:
+            if carryAsIs, let standIn = try pngStandIn(image.path) { surface = standIn } else { surface = try png(image.path) }
+        case .jpeg:
+            if carryAsIs, let standIn = try jpegStandIn(image.path) { surface = standIn } else { surface = try jpeg(image.path) }
         }
         if grayscale { Self.makeGray(surface) }
         // One image object in the PDF however often the picture is drawn.
@@ -40,6 +57,61 @@ final class ImageSurfaces {
 
     deinit {
         for surface in surfaces.values { cairo_surface_destroy(surface) }
+    }
+
+    /// A 2 × 1 stand-in for a PNG the PDF can carry as it is, or nil.
+    private func pngStandIn(_ path: String) throws(PDFOutputError) -> OpaquePointer? {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .image(path, "cannot be read") }
+        guard passthroughPNGs.count < 1 << 24,
+              let picture = PNGPassthrough(bytes: [UInt8](data), maximumPixels: Self.maximumPixels),
+              let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2, 1),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let pixels = cairo_image_surface_get_data(surface) else {
+            return nil
+        }
+        let number = passthroughPNGs.count
+        let mark = Self.standInMark
+        // RGB24 is BGRX in memory on a little-endian machine.
+        cairo_surface_flush(surface)
+        pixels[0] = mark[2]; pixels[1] = mark[1]; pixels[2] = mark[0]; pixels[3] = 255
+        pixels[4] = UInt8(number & 255); pixels[5] = UInt8(number >> 8 & 255); pixels[6] = UInt8(number >> 16 & 255); pixels[7] = 255
+        cairo_surface_mark_dirty(surface)
+        passthroughPNGs.append(picture)
+        return surface
+    }
+
+    /// A 1 × 1 stand-in carrying a JPEG the PDF can hold as it is, or nil (CMYK with Adobe's
+    /// inverted inks, which must be decoded). The JPEG is decoded at an eighth of its size to
+    /// find damage, as the full decode would.
+    private func jpegStandIn(_ path: String) throws(PDFOutputError) -> OpaquePointer? {
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { throw .image(path, "cannot be read") }
+        let bytes = [UInt8](data)
+        guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        let header = bytes.withUnsafeBufferPointer {
+            tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard header == 0, width > 0, height > 0 else {
+            throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))")
+        }
+        guard Int(width) * Int(height) <= Self.maximumPixels else {
+            throw .image(path, "is \(width)×\(height) pixels, over the \(Self.maximumPixels / 1_000_000) megapixels a picture may have")
+        }
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        if isCMYK && Self.hasAdobeMarker(bytes) { return nil }
+        let small = (Int(width) + 7) / 8, smallHeight = (Int(height) + 7) / 8
+        var pixels = [UInt8](repeating: 0, count: small * smallHeight * 4)
+        let status = bytes.withUnsafeBufferPointer { src in
+            tjDecompress2(handle, src.baseAddress, UInt(bytes.count), &pixels, Int32(small), Int32(small * 4), Int32(smallHeight),
+                          Int32((isCMYK ? TJPF_CMYK : TJPF_BGRX).rawValue), 0)
+        }
+        guard status == 0 else { throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))") }
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        copy.initialize(from: bytes, count: bytes.count)
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)
+        return surface
     }
 
     private func png(_ path: String) throws(PDFOutputError) -> OpaquePointer {

@@ -89,10 +89,9 @@ public struct PrintSummary: Sendable {
 /// text), then painted, scaled to fit half a sheet, onto the sheets in imposition order. Text
 /// stays extractable and fonts embedded.
 enum Imposing {
-    static func write(_ document: DisplayDocument, imposition: Imposition, grayscale: Bool,
+    static func write(_ document: DisplayDocument, imposition: Imposition, images: ImageSurfaces,
                       to path: String) throws(PDFOutputError) -> PrintSummary {
         let fonts = CairoFonts()
-        let images = ImageSurfaces(grayscale: grayscale)
         var recordings: [OpaquePointer] = []
         defer { recordings.forEach { cairo_surface_destroy($0) } }
         for page in document.pages {

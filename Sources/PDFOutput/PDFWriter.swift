@@ -29,32 +29,37 @@ public enum PDFWriter {
     public static func writePDF(_ document: DisplayDocument, to path: String,
                                 options: PrintOptions = PrintOptions()) throws(PDFOutputError) -> PrintSummary {
         let temporary = temporaryPath(for: path)
-        let boxed = temporary + ".boxes"
+        let finished = temporary + ".post"
         do {
             var summary = PrintSummary(sheetSides: document.pages.count, blankPages: 0)
+            let images = ImageSurfaces(grayscale: options.grayscale, carryAsIs: true)
             if let imposition = options.imposition {
-                summary = try Imposing.write(document, imposition: imposition, grayscale: options.grayscale, to: temporary)
+                summary = try Imposing.write(document, imposition: imposition, images: images, to: temporary)
             } else {
-                try render(document, to: temporary, options: options)
+                try render(document, to: temporary, options: options, images: images)
             }
+            var boxes: PDFPostPass.Boxes?
             if let press = options.press, let first = document.pages.first {
                 // Boxes in PDF coordinates, from the bottom-left corner of the enlarged page.
                 let o = PrintOptions.markSpace + press.bleed
-                try PrintBoxes.apply(PrintBoxes.Boxes(trim: [o, o, o + first.width, o + first.height],
-                                                      bleed: [o - press.bleed, o - press.bleed, o + first.width + press.bleed, o + first.height + press.bleed]),
-                                     input: temporary, output: boxed)
-                try replace(temporary, with: boxed)
+                boxes = PDFPostPass.Boxes(trim: [o, o, o + first.width, o + first.height],
+                                          bleed: [o - press.bleed, o - press.bleed, o + first.width + press.bleed, o + first.height + press.bleed])
+            }
+            if boxes != nil || !images.passthroughPNGs.isEmpty {
+                try PDFPostPass.apply(boxes: boxes, pictures: images.passthroughPNGs, input: temporary, output: finished)
+                try replace(temporary, with: finished)
             }
             try replace(path, with: temporary)
             return summary
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            try? FileManager.default.removeItem(atPath: boxed)
+            try? FileManager.default.removeItem(atPath: finished)
             throw error
         }
     }
 
-    private static func render(_ document: DisplayDocument, to path: String, options: PrintOptions) throws(PDFOutputError) {
+    private static func render(_ document: DisplayDocument, to path: String, options: PrintOptions,
+                               images: ImageSurfaces) throws(PDFOutputError) {
         guard let first = document.pages.first else { throw .cairo("a document without pages") }
         let margin = options.press.map { PrintOptions.markSpace + $0.bleed } ?? 0
         guard let surface = cairo_pdf_surface_create(path, first.width + 2 * margin, first.height + 2 * margin),
@@ -66,7 +71,6 @@ public enum PDFWriter {
         setMetadata(document.metadata, on: surface)
 
         let fonts = CairoFonts()
-        let images = ImageSurfaces(grayscale: options.grayscale)
         guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
         defer { cairo_destroy(cr) }
         // The pages sit in one "Document" structure element. Besides making a tagged PDF, this

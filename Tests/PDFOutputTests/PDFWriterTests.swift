@@ -266,6 +266,85 @@ final class ImageTests: XCTestCase {
     }
 }
 
+/// PNGs without transparency go into the PDF as their own compressed rows; the rest are
+/// decoded by Cairo. Pictures made here by a small writer (Python's zlib), each one solid
+/// colour, with the rows' filters varied so that the PDF's predictor has work to do.
+final class PNGPassthroughTests: XCTestCase {
+    static let writer = #"""
+    import struct, sys, zlib
+    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    def png(path, w, h, depth, ctype, pixel, plte=None, trns=None, damage=False):
+        bpp = max(1, len(pixel)); raw = b""
+        row = pixel * w if depth >= 8 else bytes([pixel[0]]) * ((w * depth + 7) // 8)
+        for y in range(h):
+            f = y % 5
+            if f == 1: out = bytes((row[i] - (row[i - bpp] if i >= bpp else 0)) & 255 for i in range(len(row)))
+            elif f == 2 and y > 0: out = bytes(len(row))
+            else: f = 0; out = row
+            raw += bytes([f]) + out
+        data = zlib.compress(raw)
+        if damage: data = data[:len(data) // 2]
+        body = chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0, 0))
+        if plte: body += chunk(b"PLTE", plte)
+        if trns: body += chunk(b"tRNS", trns)
+        open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + body + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    d = sys.argv[1]
+    png(d + "/gray.png", 40, 30, 8, 0, b"\x40")
+    png(d + "/red16.png", 40, 30, 16, 2, b"\xff\xff\x00\x00\x00\x00")
+    pal = bytes([0, 0, 0] * 3 + [0, 255, 0] + [9, 9, 9] * 12)
+    png(d + "/green4.png", 41, 30, 4, 3, b"\x33", plte=pal)
+    png(d + "/blue-trns.png", 40, 30, 8, 3, b"\x00", plte=bytes([0, 0, 255]), trns=b"\xff")
+    png(d + "/yellow-rgba.png", 40, 30, 8, 6, b"\xff\xff\x00\xff")
+    png(d + "/damaged.png", 40, 30, 8, 2, b"\x10\x20\x30", damage=True)
+    """#
+
+    func testPNGsWithoutTransparencyGoInAsTheyAreAndLookTheSame() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("png-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertEqual(try runTool("python3", ["-c", Self.writer, folder.path]).status, 0)
+        let names = ["gray", "red16", "green4", "blue-trns", "yellow-rgba"]
+        var page = DisplayPage(width: 300, height: 100)
+        for (i, name) in names.enumerated() {
+            let image = PageImage(path: folder.appendingPathComponent("\(name).png").path, format: .png, pixelWidth: 40, pixelHeight: 30)
+            page.items.append(.image(image, Rect(x: 10 + Double(i) * 56, y: 10, width: 48, height: 36)))
+            // The same picture twice is one image object.
+            if i == 0 { page.items.append(.image(image, Rect(x: 10, y: 60, width: 24, height: 18))) }
+        }
+        let document = DisplayDocument(pages: [page], metadata: DocumentMetadata(title: "PNG", date: "2026-12-03T00:00:00"))
+        let pdf = folder.appendingPathComponent("png.pdf")
+        try PDFWriter.writePDF(document, to: pdf.path)
+        XCTAssertEqual(try runTool("qpdf", ["--check", pdf.path]).status, 0)
+        let (_, list) = try runTool("pdfimages", ["-list", pdf.path])
+        let rows = list.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").map(String.init) }
+        // page num type width height color comp bpc enc …: the first three as they are, the
+        // transparent two decoded (8-bit RGB, laid on white).
+        XCTAssertEqual(rows.map { $0[3] + "x" + $0[4] + " " + $0[5] + " " + $0[7] }, [
+            "40x30 gray 8", "40x30 gray 8", "40x30 rgb 16", "41x30 index 4", "40x30 rgb 8", "40x30 rgb 8",
+        ], list)
+        XCTAssertEqual(Set(rows.map { $0[10] }).count, 5, "one image object for the picture drawn twice")
+        // Each picture's middle, as poppler draws the page.
+        XCTAssertEqual(try runTool("pdftoppm", ["-r", "72", pdf.path, folder.appendingPathComponent("page").path]).status, 0)
+        let ppm = [UInt8](try Data(contentsOf: folder.appendingPathComponent("page-1.ppm")))
+        let header = 15  // "P6\n300 100\n255\n"
+        func pixel(_ x: Int, _ y: Int) -> [Int] { (0..<3).map { Int(ppm[header + (y * 300 + x) * 3 + $0]) } }
+        let expected = [[64, 64, 64], [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0]]
+        for (i, colour) in expected.enumerated() {
+            let got = pixel(10 + i * 56 + 24, 28)
+            XCTAssertTrue(zip(got, colour).allSatisfy { abs($0 - $1) <= 2 }, "\(names[i]): \(got), not \(colour)")
+        }
+        XCTAssertTrue(zip(pixel(22, 69), expected[0]).allSatisfy { abs($0 - $1) <= 2 })
+        // A PNG whose rows are cut short is an error naming it, and no PDF is left.
+        page.items = [.image(PageImage(path: folder.appendingPathComponent("damaged.png").path, format: .png, pixelWidth: 40, pixelHeight: 30),
+                             Rect(x: 10, y: 10, width: 40, height: 30))]
+        let bad = folder.appendingPathComponent("bad.pdf")
+        XCTAssertThrowsError(try PDFWriter.writePDF(DisplayDocument(pages: [page], metadata: document.metadata), to: bad.path)) { error in
+            XCTAssertTrue("\(error)".contains("damaged.png"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
+    }
+}
+
 final class PictureScalingTests: XCTestCase {
     func testPicturesAreScaledTo1200PixelsAndEncodedAgainOnlyWhenThatIsSmaller() throws {
         let images = PDFWriterTests.packageRoot.appendingPathComponent("issues/2026-12-03/images")
