@@ -10,10 +10,12 @@ nonisolated(unsafe) private var renderingFaceKey = cairo_user_data_key_t()
 /// alive through its user data and releases when Cairo is done with it, as Cairo's
 /// documentation asks for faces made with `cairo_ft_font_face_create_for_ft_face`.
 final class CairoFonts {
-    private var faces: [ObjectIdentifier: OpaquePointer] = [:]
+    /// By file: stories set on different threads hold different `FontFace` objects of one file,
+    /// and the PDF must embed that font once.
+    private var faces: [String: OpaquePointer] = [:]
 
     func face(for font: FontFace) throws(PDFOutputError) -> OpaquePointer {
-        if let known = faces[ObjectIdentifier(font)] { return known }
+        if let known = faces[font.path] { return known }
         let rendering: RenderingFace
         do {
             rendering = try font.openForRendering()
@@ -34,7 +36,7 @@ final class CairoFonts {
             cairo_font_face_destroy(face)
             throw .font("Cairo cannot hold \(font.path)")
         }
-        faces[ObjectIdentifier(font)] = face
+        faces[font.path] = face
         return face
     }
 

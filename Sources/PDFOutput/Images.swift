@@ -39,11 +39,13 @@ final class ImageSurfaces {
     func surface(for image: PageImage) throws(PDFOutputError) -> OpaquePointer {
         if let known = surfaces[image.path] { return known }
         let surface: OpaquePointer
-        switch image.format {
-        case .png:
-            if carryAsIs, let standIn = try pngStandIn(image.path) { surface = standIn } else { surface = try png(image.path) }
-        case .jpeg:
-            if carryAsIs, let standIn = try jpegStandIn(image.path) { surface = standIn } else { surface = try jpeg(image.path) }
+        if carryAsIs, let standIn = try standIn(for: image) {
+            surface = standIn
+        } else {
+            switch image.format {
+            case .png: surface = try png(image.path)
+            case .jpeg: surface = try jpeg(image.path)
+            }
         }
         if grayscale { Self.makeGray(surface) }
         // One image object in the PDF however often the picture is drawn.
@@ -59,32 +61,56 @@ final class ImageSurfaces {
         for surface in surfaces.values { cairo_surface_destroy(surface) }
     }
 
-    /// A 2 × 1 stand-in for a PNG the PDF can carry as it is, or nil.
-    private func pngStandIn(_ path: String) throws(PDFOutputError) -> OpaquePointer? {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .image(path, "cannot be read") }
-        guard passthroughPNGs.count < 1 << 24,
-              let picture = PNGPassthrough(bytes: [UInt8](data), maximumPixels: Self.maximumPixels),
-              let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2, 1),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let pixels = cairo_image_surface_get_data(surface) else {
-            return nil
-        }
-        let number = passthroughPNGs.count
-        let mark = Self.standInMark
-        // RGB24 is BGRX in memory on a little-endian machine.
-        cairo_surface_flush(surface)
-        pixels[0] = mark[2]; pixels[1] = mark[1]; pixels[2] = mark[0]; pixels[3] = 255
-        pixels[4] = UInt8(number & 255); pixels[5] = UInt8(number >> 8 & 255); pixels[6] = UInt8(number >> 16 & 255); pixels[7] = 255
-        cairo_surface_mark_dirty(surface)
-        passthroughPNGs.append(picture)
-        return surface
+    /// How a picture goes into a PDF, worked out without Cairo (so on any thread): a PNG's
+    /// rows or a JPEG's bytes as they are, or decoded pixels.
+    enum Carried: @unchecked Sendable {
+        case png(PNGPassthrough)
+        case jpeg
+        case decoded
     }
 
-    /// A 1 × 1 stand-in carrying a JPEG the PDF can hold as it is, or nil (CMYK with Adobe's
-    /// inverted inks, which must be decoded). The JPEG is decoded at an eighth of its size to
-    /// find damage, as the full decode would.
-    private func jpegStandIn(_ path: String) throws(PDFOutputError) -> OpaquePointer? {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { throw .image(path, "cannot be read") }
-        let bytes = [UInt8](data)
+    private var carried: [String: Result<Carried, PDFOutputError>] = [:]
+
+    /// Checks the pictures a document draws, on all cores, before Cairo needs them: checking
+    /// (a PNG's rows inflated, a JPEG decoded at an eighth) is most of what a picture costs
+    /// once nothing is compressed again.
+    func prepare(_ images: [PageImage]) {
+        guard carryAsIs else { return }
+        var seen = Set<String>()
+        let distinct = images.filter { seen.insert($0.path).inserted && carried[$0.path] == nil }
+        final class Results: @unchecked Sendable {
+            var values: [Result<Carried, PDFOutputError>?]
+            let lock = NSLock()
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let results = Results(distinct.count)
+        DispatchQueue.concurrentPerform(iterations: distinct.count) { index in
+            let result = Result { () throws(PDFOutputError) -> Carried in try Self.carry(distinct[index]) }
+            results.lock.lock()
+            results.values[index] = result
+            results.lock.unlock()
+        }
+        for (index, image) in distinct.enumerated() {
+            if let result = results.values[index] { carried[image.path] = result }
+        }
+    }
+
+    /// How `image` goes into a PDF; throws when the file cannot be read or is a damaged JPEG.
+    static func carry(_ image: PageImage) throws(PDFOutputError) -> Carried {
+        let path = image.path
+        switch image.format {
+        case .png:
+            guard let data = FileManager.default.contents(atPath: path) else { throw .image(path, "cannot be read") }
+            return PNGPassthrough(bytes: [UInt8](data), maximumPixels: maximumPixels).map { .png($0) } ?? .decoded
+        case .jpeg:
+            guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { throw .image(path, "cannot be read") }
+            return try checkJPEG([UInt8](data), path: path) ? .jpeg : .decoded
+        }
+    }
+
+    /// Checks a JPEG by decoding it at an eighth of its size (finding damage as the full decode
+    /// would); false for CMYK with Adobe's inverted inks, which must be decoded.
+    private static func checkJPEG(_ bytes: [UInt8], path: String) throws(PDFOutputError) -> Bool {
         guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
         defer { tjDestroy(handle) }
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
@@ -94,11 +120,11 @@ final class ImageSurfaces {
         guard header == 0, width > 0, height > 0 else {
             throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))")
         }
-        guard Int(width) * Int(height) <= Self.maximumPixels else {
-            throw .image(path, "is \(width)×\(height) pixels, over the \(Self.maximumPixels / 1_000_000) megapixels a picture may have")
+        guard Int(width) * Int(height) <= maximumPixels else {
+            throw .image(path, "is \(width)×\(height) pixels, over the \(maximumPixels / 1_000_000) megapixels a picture may have")
         }
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
-        if isCMYK && Self.hasAdobeMarker(bytes) { return nil }
+        if isCMYK && hasAdobeMarker(bytes) { return false }
         let small = (Int(width) + 7) / 8, smallHeight = (Int(height) + 7) / 8
         var pixels = [UInt8](repeating: 0, count: small * smallHeight * 4)
         let status = bytes.withUnsafeBufferPointer { src in
@@ -106,12 +132,40 @@ final class ImageSurfaces {
                           Int32((isCMYK ? TJPF_CMYK : TJPF_BGRX).rawValue), 0)
         }
         guard status == 0 else { throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))") }
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
-        copy.initialize(from: bytes, count: bytes.count)
-        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)
-        return surface
+        return true
+    }
+
+    /// The stand-in surface for a picture the PDF carries as it is, or nil when it must be decoded.
+    private func standIn(for image: PageImage) throws(PDFOutputError) -> OpaquePointer? {
+        let how = try (carried[image.path] ?? Result { () throws(PDFOutputError) -> Carried in try Self.carry(image) }).get()
+        switch how {
+        case .decoded:
+            return nil
+        case .jpeg:
+            // 1 × 1, carrying the file as its JPEG data: Cairo embeds the JPEG at its own size.
+            guard let data = FileManager.default.contents(atPath: image.path),
+                  let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1),
+                  cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
+            let bytes = [UInt8](data)
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+            copy.initialize(from: bytes, count: bytes.count)
+            cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)
+            return surface
+        case .png(let picture):
+            // 2 × 1: the mark, then the picture's number (RGB24 is BGRX in memory here).
+            guard passthroughPNGs.count < 1 << 24, let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2, 1),
+                  cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let pixels = cairo_image_surface_get_data(surface) else {
+                return nil
+            }
+            let number = passthroughPNGs.count
+            let mark = Self.standInMark
+            cairo_surface_flush(surface)
+            pixels[0] = mark[2]; pixels[1] = mark[1]; pixels[2] = mark[0]; pixels[3] = 255
+            pixels[4] = UInt8(number & 255); pixels[5] = UInt8(number >> 8 & 255); pixels[6] = UInt8(number >> 16 & 255); pixels[7] = 255
+            cairo_surface_mark_dirty(surface)
+            passthroughPNGs.append(picture)
+            return surface
+        }
     }
 
     private func png(_ path: String) throws(PDFOutputError) -> OpaquePointer {

@@ -33,6 +33,9 @@ public enum PDFWriter {
         do {
             var summary = PrintSummary(sheetSides: document.pages.count, blankPages: 0)
             let images = ImageSurfaces(grayscale: options.grayscale, carryAsIs: true)
+            images.prepare(document.pages.flatMap { page in
+                page.items.compactMap { if case .image(let image, _) = $0 { return image } else { return nil } }
+            })
             if let imposition = options.imposition {
                 summary = try Imposing.write(document, imposition: imposition, images: images, to: temporary)
             } else {

@@ -67,6 +67,9 @@ final class ComposerBox {
 public struct PagePlanner {
     public let layout: Layout
     let typesetter: Typesetter
+    /// Threads the stories are set on: two on a machine with two cores or more. The pages are
+    /// the same whatever the number.
+    public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(layout: Layout, typesetter: Typesetter) {
         self.layout = layout
@@ -211,10 +214,10 @@ public struct PagePlanner {
                     diagnostics: inout [Diagnostic]) throws(FontError) -> ([StoryInfo], [[Character]]) {
     var infos: [StoryInfo] = []
     var missingByStory: [[Character]] = []
+    let composed = try Self.composeStories(issue.articles, composer: &composer, threads: threads)
     for (rank, article) in issue.articles.enumerated() {
-        let missingBefore = composer.missingCharacters.count
-        var blocks = try composer.composeBlocks(article)
-        missingByStory.append(Array(composer.missingCharacters.dropFirst(missingBefore)))
+        var blocks = composed[rank].blocks
+        missingByStory.append(composed[rank].missing)
         // A unit deeper than a page can never be placed: it is reported, not looped on.
         var overset = 0
         for b in blocks.indices {
@@ -243,6 +246,73 @@ public struct PagePlanner {
         infos.append(StoryInfo(article: article, blocks: blocks, rank: rank, allowed: allowed, preferred: preferred, overset: overset))
     }
         return (infos, missingByStory)
+    }
+
+    /// A story's body as set, and the characters no face had and the overfull lines met in it.
+    struct ComposedStory: @unchecked Sendable {
+        var blocks: [FlowBlock] = []
+        var missing: [Character] = []
+        var overfull: [String] = []
+    }
+
+    /// Every story's body, set on two threads when `threads` allows and there are several
+    /// stories: the second thread has a typesetter of its own (fonts and dictionaries
+    /// opened again), takes the stories dealt to it longest first, and the results come back in
+    /// story order, the same as one thread sets them. What the other thread met is added to
+    /// `composer` in story order too.
+    static func composeStories(_ articles: [Article], composer: inout StoryComposer, threads: Int) throws(FontError) -> [ComposedStory] {
+        @Sendable func compose(_ article: Article, with composer: inout StoryComposer) throws(FontError) -> ComposedStory {
+            let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
+            let blocks = try composer.composeBlocks(article)
+            return ComposedStory(blocks: blocks, missing: Array(composer.missingCharacters.dropFirst(missingBefore)),
+                                 overfull: Array(composer.overfullLines.dropFirst(overfullBefore)))
+        }
+        guard articles.count > 1, threads > 1, let sibling = try? composer.sibling() else {
+            var out: [ComposedStory] = []
+            for article in articles { out.append(try compose(article, with: &composer)) }
+            return out
+        }
+        // Dealt longest first to whichever thread has less so far.
+        let words = articles.map { $0.wordCount + 50 }
+        var mine: [Int] = [], theirs: [Int] = []
+        var myWords = 0, theirWords = 0
+        for index in articles.indices.sorted(by: { words[$0] > words[$1] }) {
+            if myWords <= theirWords { mine.append(index); myWords += words[index] } else { theirs.append(index); theirWords += words[index] }
+        }
+        final class Other: @unchecked Sendable {
+            var composer: StoryComposer
+            var results: [Int: ComposedStory] = [:]
+            var error: FontError?
+            init(_ composer: StoryComposer) { self.composer = composer }
+        }
+        let other = Other(sibling)
+        let done = DispatchSemaphore(value: 0)
+        let theirArticles = theirs.map { ($0, articles[$0]) }
+        Thread.detachNewThread {
+            defer { done.signal() }
+            do throws(FontError) {
+                for (index, article) in theirArticles { other.results[index] = try compose(article, with: &other.composer) }
+            } catch {
+                other.error = error
+            }
+        }
+        var results = [ComposedStory](repeating: ComposedStory(), count: articles.count)
+        var failure: FontError?
+        let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
+        do throws(FontError) {
+            for index in mine { results[index] = try compose(articles[index], with: &composer) }
+        } catch {
+            failure = error
+        }
+        done.wait()
+        if let failure = failure ?? other.error { throw failure }
+        for (index, story) in other.results {
+            results[index] = story
+        }
+        // The lists as one thread would have met them: story by story.
+        composer.rewind(missing: missingBefore, overfull: overfullBefore)
+        for story in results { composer.absorb(missing: story.missing, overfull: story.overfull) }
+        return results
     }
 
     /// The search, with closures that set heads, pictures and boxes through the shared composer.

@@ -14,6 +14,21 @@ public struct StoryComposer {
     public var missingCharacters: [Character] { setting.missing }
     public var overfullLines: [String] { setting.overfull }
 
+    /// A composer for another thread, with a typesetter of its own (`Typesetter.sibling`).
+    func sibling() throws(FontError) -> StoryComposer {
+        StoryComposer(layout: layout, typesetter: try setting.typesetter.sibling())
+    }
+
+    /// Takes in the characters and overfull lines another composer met.
+    mutating func absorb(missing: [Character], overfull: [String]) {
+        setting.absorb(missing: missing, overfull: overfull)
+    }
+
+    /// Forgets what was met after the first `missing` characters and `overfull` lines.
+    mutating func rewind(missing: Int, overfull: Int) {
+        setting.rewind(missing: missing, overfull: overfull)
+    }
+
     /// The body in column measure, the pull quote set between its paragraphs.
     public mutating func composeBlocks(_ article: Article) throws(FontError) -> [FlowBlock] {
         var blocks = try composeBody(article, measure: layout.columnWidth)

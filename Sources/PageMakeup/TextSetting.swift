@@ -32,6 +32,18 @@ struct TextSetting {
                                hangingPunctuation: s.hangingPunctuation)
     }
 
+    /// Takes in what another setting met (stories set on another thread), in story order.
+    mutating func absorb(missing more: [Character], overfull lines: [String]) {
+        for c in more where !missing.contains(c) { missing.append(c) }
+        overfull += lines
+    }
+
+    /// Forgets what was met after the first `missing` characters and `overfull` lines.
+    mutating func rewind(missing count: Int, overfull lines: Int) {
+        missing.removeLast(max(0, missing.count - count))
+        overfull.removeLast(max(0, overfull.count - lines))
+    }
+
     /// Sets model inlines in a style.
     mutating func set(_ inlines: [Inline], style: Layout.Style, measure: Double, language: String,
                       indent: Double = 0, size: Double? = nil) throws(FontError) -> SetParagraph {

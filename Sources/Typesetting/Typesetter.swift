@@ -51,6 +51,15 @@ public final class Typesetter {
         shaper = Shaper(fonts: fonts)
     }
 
+    /// A typesetter for another thread: the same fonts folder, fallbacks and hyphenation rules,
+    /// opened again, with caches of its own. FreeType faces, HarfBuzz fonts and libhyphen
+    /// dictionaries must not be used by two threads at once; two typesetters share nothing, and
+    /// set the same text the same way.
+    public func sibling() throws(FontError) -> Typesetter {
+        let library = try FontLibrary(folder: fonts.folder, fallbackFamilies: fonts.fallbackFamilies)
+        return Typesetter(fonts: library, hyphenation: Hyphenation(folder: hyphenation.folder, rules: hyphenation.rules))
+    }
+
     /// Sets `runs` into lines `measure` points wide.
     public func set(_ runs: [TextRun], language: String, measure: Double,
                     format: ParagraphFormat = ParagraphFormat()) throws(FontError) -> SetParagraph {

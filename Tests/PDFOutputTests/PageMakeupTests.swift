@@ -167,6 +167,29 @@ final class PageMakeupTests: XCTestCase {
         try checkEveryLinePlacedOnce(issue, madeUp)
     }
 
+    /// Stories set on two threads make the same pages, byte for byte, and the same warnings
+    /// (a character no font has, met on either thread) as on one.
+    func testTwoThreadsMakeTheSamePagesAsOne() throws {
+        var issue = try XCTUnwrap(IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path).issue)
+        issue.articles[1].title += " \u{16A0}"
+        issue.articles[issue.articles.count - 1].title += " \u{1D11E}"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("threads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var outputs: [(Data, [String])] = []
+        for threads in [1, 2] {
+            var planner = PagePlanner(layout: issue.pageLayout!, typesetter: try Self.typesetter())
+            planner.threads = threads
+            let madeUp = try planner.makeUp(issue)
+            let pdf = folder.appendingPathComponent("\(threads).pdf")
+            try PDFWriter.writePDF(madeUp.document, to: pdf.path)
+            outputs.append((try Data(contentsOf: pdf), madeUp.diagnostics.map(\.message)))
+        }
+        XCTAssertEqual(outputs[0].0, outputs[1].0, "the PDFs differ")
+        XCTAssertEqual(outputs[0].1, outputs[1].1)
+        XCTAssertTrue(outputs[1].1.contains { $0.contains("U+16A0") || $0.contains("\u{16A0}") }, "\(outputs[1].1)")
+    }
+
     static func typesetter() throws -> Typesetter {
         Typesetter(fonts: try FontLibrary(folder: root.appendingPathComponent("fonts").path))
     }
