@@ -123,6 +123,9 @@ struct ItemBuilder {
     private(set) var pieces: [Piece] = []
     private(set) var items: [Item] = []
     private(set) var missing: [Character] = []
+    /// Each run's style and the paragraph's language, as the shaper numbers them.
+    private var runStyles: [Int] = []
+    private var languageNumber = 0
 
     init(shaper: Shaper, hyphenation: Hyphenation, breakCache: BreakCache, settings: ItemSettings) {
         self.shaper = shaper
@@ -157,6 +160,8 @@ struct ItemBuilder {
     }
 
     mutating func build(_ runs: [TextRun]) throws(FontError) {
+        runStyles = runs.map { shaper.number(of: $0.style, language: settings.language) }
+        languageNumber = breakCache.number(of: settings.language)
         var chars: [Styled] = []
         for (index, run) in runs.enumerated() {
             for c in run.text { chars.append(Styled(character: c, run: index, kind: Self.classify(c))) }
@@ -182,7 +187,7 @@ struct ItemBuilder {
                 let first = body[i].character
                 let isTab = first.unicodeScalars.first == "\t"
                 let character: Character = breakable && (isTab || body[i].kind != .space) ? " " : first
-                try appendSpace(character, style: runs[body[max(0, i - 1)].run].style, breakable: breakable)
+                try appendSpace(character, style: runStyles[body[max(0, i - 1)].run], breakable: breakable)
                 i = j
             case .hardBreak:
                 items.append(.glue(0, stretch: Item.fill, shrink: 0))
@@ -204,8 +209,8 @@ struct ItemBuilder {
         items.append(.penalty(-Item.infinity))
     }
 
-    private mutating func addPiece(_ text: String, style: TextStyle, link: String?, struck: Bool) throws(FontError) -> Int {
-        let shaped = try shaper.shape(text, style: style, language: settings.language)
+    private mutating func addPiece(_ text: String, style: Int, link: String?, struck: Bool) throws(FontError) -> Int {
+        let shaped = try shaper.shape(text, style: style)
         for c in shaped.missing where !missing.contains(c) { missing.append(c) }
         pieces.append(Piece(shaped: shaped, link: link, struck: struck))
         return pieces.count - 1
@@ -213,7 +218,7 @@ struct ItemBuilder {
 
     /// A word space. A non-breaking one stretches like any other but is no place to break: the
     /// infinite penalty before it means the glue does not follow a box.
-    private mutating func appendSpace(_ character: Character, style: TextStyle, breakable: Bool) throws(FontError) {
+    private mutating func appendSpace(_ character: Character, style: Int, breakable: Bool) throws(FontError) {
         let piece = try addPiece(String(character), style: style, link: nil, struck: false)
         let width = pieces[piece].shaped.width
         if !breakable { items.append(.penalty(Item.infinity)) }
@@ -225,7 +230,7 @@ struct ItemBuilder {
         } else {
             // Knuth & Plass's ragged setting: the stretch sits before a break and is taken back
             // after it, so an unbroken space stays its natural width.
-            let rag = ItemSettings.raggedStretchEms * style.size
+            let rag = ItemSettings.raggedStretchEms * shaper.style(style).size
             items.append(.glue(0, stretch: rag, shrink: 0))
             items.append(.penalty(0))
             items.append(.glue(width, stretch: -rag, shrink: 0, content: .space(piece: piece)))
@@ -234,9 +239,7 @@ struct ItemBuilder {
 
     /// A word: one or more style runs without a space, cut where it may break.
     private mutating func appendWord(_ chars: ArraySlice<Styled>, runs: [TextRun]) throws(FontError) {
-        let wordText = String(chars.map(\.character))
-        let isAddress = Self.isAddress(wordText)
-        let hasSoftHyphen = chars.contains { $0.kind == .softHyphen }
+        var hasSoftHyphen = false
         var segmentStart = chars.startIndex
         var segments: [(text: String, run: Int, softHyphens: [Int])] = []
         while segmentStart < chars.endIndex {
@@ -246,6 +249,7 @@ struct ItemBuilder {
             while end < chars.endIndex, chars[end].run == chars[segmentStart].run {
                 if chars[end].kind == .softHyphen {
                     soft.append(text.utf8.count)
+                    hasSoftHyphen = true
                 } else {
                     text.append(chars[end].character)
                 }
@@ -254,12 +258,13 @@ struct ItemBuilder {
             if !text.isEmpty { segments.append((text, chars[segmentStart].run, soft)) }
             segmentStart = end
         }
+        let isAddress = Self.isAddress(segments.count == 1 ? segments[0].text : segments.map(\.text).joined())
         for segment in segments {
             let run = runs[segment.run]
-            let piece = try addPiece(segment.text, style: run.style, link: run.link, struck: run.struck)
+            let piece = try addPiece(segment.text, style: runStyles[segment.run], link: run.link, struck: run.struck)
             let shaped = pieces[piece].shaped
             let overWide = shaped.width > settings.measure
-            let key = BreakCache.Key(text: segment.text, language: settings.language, softHyphens: segment.softHyphens,
+            let key = BreakCache.Key(text: segment.text, language: languageNumber, softHyphens: segment.softHyphens,
                                      hyphenate: settings.hyphenate && !hasSoftHyphen, isAddress: isAddress, overWide: overWide)
             let breaks = breakCache.breaks(for: key) { computeBreaks(key, clusterStarts: shaped.clusterStarts) }
             var from = 0
@@ -267,7 +272,7 @@ struct ItemBuilder {
                 appendBox(piece: piece, bytes: from..<b.offset)
                 var penalty: Item
                 if b.hyphen {
-                    let hyphen = try addPiece("-", style: run.style, link: run.link, struck: run.struck)
+                    let hyphen = try addPiece("-", style: runStyles[segment.run], link: run.link, struck: run.struck)
                     penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
                     if settings.hangingPunctuation {
                         penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
@@ -436,12 +441,32 @@ struct ItemBuilder {
 final class BreakCache {
     struct Key: Hashable {
         var text: String
-        var language: String
+        /// The language as `number(of:)` gives it.
+        var language: Int
         var softHyphens: [Int]
         var hyphenate: Bool
         var isAddress: Bool
         var overWide: Bool
+
+        /// The text, and one integer for the rest (soft hyphens are rare): this is hashed for
+        /// every word set.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(text)
+            hasher.combine(language << 3 | (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0))
+            if !softHyphens.isEmpty { hasher.combine(softHyphens) }
+        }
     }
+
+    private var languages: [String] = []
+
+    /// A number for `language`, the same for the life of the cache.
+    func number(of language: String) -> Int {
+        if let known = languages.firstIndex(of: language) { return known }
+        languages.append(language)
+        return languages.count - 1
+    }
+
+    func language(_ number: Int) -> String { languages[number] }
 
     struct Break {
         var offset: Int

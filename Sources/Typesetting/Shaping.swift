@@ -57,11 +57,19 @@ final class Shaper {
     let fonts: FontLibrary
     private var cache: [Key: ShapedText] = [:]
     private var chains: [FaceKey: [FontFace]] = [:]
+    /// Styles with their language, numbered: a word's cache key holds the number, so looking a
+    /// word up hashes its text and one integer, not a style's family, size, flags and features.
+    private var styleNumbers: [StyleKey: Int] = [:]
+    private var styles: [StyleKey] = []
+
+    private struct StyleKey: Hashable {
+        var style: TextStyle
+        var language: String
+    }
 
     private struct Key: Hashable {
         var text: String
-        var style: TextStyle
-        var language: String
+        var style: Int
     }
 
     private struct FaceKey: Hashable {
@@ -85,9 +93,26 @@ final class Shaper {
     }
 
     func shape(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
-        let key = Key(text: text, style: style, language: language)
+        try shape(text, style: number(of: style, language: language))
+    }
+
+    /// The number `shape(_:style:)` knows a style and language by.
+    func number(of style: TextStyle, language: String) -> Int {
+        let key = StyleKey(style: style, language: language)
+        if let known = styleNumbers[key] { return known }
+        styles.append(key)
+        styleNumbers[key] = styles.count - 1
+        return styles.count - 1
+    }
+
+    /// The style numbered `number`.
+    func style(_ number: Int) -> TextStyle { styles[number].style }
+
+    /// `text` shaped in the style and language numbered `style` (see `number(of:language:)`).
+    func shape(_ text: String, style: Int) throws(FontError) -> ShapedText {
+        let key = Key(text: text, style: style)
         if let hit = cache[key] { return hit }
-        let shaped = try shapeUncached(text, style: style, language: language)
+        let shaped = try shapeUncached(text, style: styles[style].style, language: styles[style].language)
         cache[key] = shaped
         return shaped
     }
