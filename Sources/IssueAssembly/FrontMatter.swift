@@ -17,17 +17,31 @@ struct FrontMatter {
         case unclosed
     }
 
+    /// Lines are found in the UTF-8 bytes (line breaks are LF by now, see `SourceText`): a
+    /// split into Characters would cost a grapheme scan of the whole article.
     static func split(_ text: String) throws(SplitError) -> FrontMatter {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard let first = lines.first, isFence(first, allowDots: false) else {
+        let utf8 = text.utf8
+        func lineEnd(_ from: String.Index) -> String.Index { utf8[from...].firstIndex(of: 10) ?? utf8.endIndex }
+        let firstEnd = lineEnd(utf8.startIndex)
+        guard isFence(text[utf8.startIndex..<firstEnd], allowDots: false), firstEnd < utf8.endIndex else {
+            if isFence(text[utf8.startIndex..<firstEnd], allowDots: false) { throw .unclosed }
             return FrontMatter(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1)
         }
-        lines = lines.dropFirst()
-        guard let close = lines.firstIndex(where: { isFence($0, allowDots: true) }) else { throw .unclosed }
-        let yaml = lines[lines.startIndex..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        // `close` is a 0-based index into the file's lines: the body starts on the line after it.
-        return FrontMatter(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: close + 2)
+        let yamlStart = utf8.index(after: firstEnd)
+        var start = yamlStart
+        var line = 2
+        while true {
+            let end = lineEnd(start)
+            if isFence(text[start..<end], allowDots: true) {
+                // The YAML is the lines between the fences, without the line break before the closing one.
+                let yaml = start > yamlStart ? String(text[yamlStart..<utf8.index(before: start)]) : ""
+                let body = end < utf8.endIndex ? String(text[utf8.index(after: end)...]) : ""
+                return FrontMatter(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: line + 1)
+            }
+            guard end < utf8.endIndex else { throw .unclosed }
+            start = utf8.index(after: end)
+            line += 1
+        }
     }
 
     private static func isFence(_ line: Substring, allowDots: Bool) -> Bool {
