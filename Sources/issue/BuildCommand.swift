@@ -87,7 +87,12 @@ struct BuildCommand: ParsableCommand {
         let madeUp: MadeUpIssue
         do {
             let typesetter = Typesetter(fonts: try FontLibrary(folder: fontsFolder))
-            madeUp = try PagePlanner(layout: pageLayout, typesetter: typesetter).makeUp(issue)
+            var planner = PagePlanner(layout: pageLayout, typesetter: typesetter)
+            // ISSUE_THREADS=1 sets and plans on one thread (for comparing, and on a busy machine).
+            if let threads = ProcessInfo.processInfo.environment["ISSUE_THREADS"].flatMap(Int.init), threads >= 1 {
+                planner.threads = threads
+            }
+            madeUp = try planner.makeUp(issue)
         } catch {
             diagnostics.append(.error("\(error)", at: SourceLocation(file: pageLayout.file)))
             try fail(diagnostics, folder: folder)
