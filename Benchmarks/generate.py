@@ -37,7 +37,7 @@ def paragraph(rng, words, target):
     return " ".join(out), count
 
 
-def article(rng, words, index, target, picture):
+def article(rng, words, index, target, picture, show_picture=True):
     title = sentence(rng, words, rng.randint(5, 10)).rstrip(".")
     body, count, blocks = [], 0, 0
     while count < target:
@@ -62,7 +62,10 @@ def article(rng, words, index, target, picture):
         blocks += 1
     head = ["---", 'title: "%s"' % title.replace('"', ""), "byline: By Benchmark Staff", "priority: %d" % (index + 1)]
     if picture:
-        head += ["image: images/%s" % picture, 'caption: "%s"' % sentence(rng, words, 12).replace('"', ""), "credit: Drawing by Ledger staff"]
+        # The caption is drawn either way, so that --no-pictures makes the same text.
+        caption = sentence(rng, words, 12).replace('"', "")
+        if show_picture:
+            head += ["image: images/%s" % picture, 'caption: "%s"' % caption, "credit: Drawing by Ledger staff"]
     head.append("---")
     return "\n".join(head) + "\n" + "\n\n".join(body) + "\n", count
 
@@ -74,6 +77,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--layout", default="tabloid")
     parser.add_argument("--recipients", type=int, default=0)
+    parser.add_argument("--no-pictures", action="store_true",
+                        help="the same text without its pictures (what a text-only peer such as Typst sets)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     words = vocabulary()
@@ -90,13 +95,14 @@ def main():
     for i in range(pictures):
         source = sources[i % len(sources)]
         name = "picture-%02d%s" % (i + 1, os.path.splitext(source)[1])
-        shutil.copy(os.path.join(SAMPLE, "images", source), os.path.join(week, "images", name))
+        if not args.no_pictures:
+            shutil.copy(os.path.join(SAMPLE, "images", source), os.path.join(week, "images", name))
         names.append(name)
     total = 0
     for i in range(articles):
         picture = names[i] if i < len(names) else None
         target = rng.randint(*per) if isinstance(per, tuple) else per
-        text, count = article(rng, words, i, target, picture)
+        text, count = article(rng, words, i, target, picture, show_picture=not args.no_pictures)
         total += count
         open(os.path.join(week, "articles", "%02d-story.md" % (i + 1)), "w", encoding="utf-8").write(text)
     if args.recipients:
@@ -104,7 +110,7 @@ def main():
             f.write("email,name,token\n")
             for i in range(args.recipients):
                 f.write("reader%06d@example.org,Reader %d,tok%06d\n" % (i, i, i))
-    print("%s: %d articles, about %d words, %d pictures%s" % (args.out, articles, total, pictures,
+    print("%s: %d articles, about %d words, %d pictures%s" % (args.out, articles, total, 0 if args.no_pictures else pictures,
           ", %d recipients" % args.recipients if args.recipients else ""))
 
 
