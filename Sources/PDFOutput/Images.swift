@@ -108,11 +108,8 @@ final class ImageSurfaces {
         }
     }
 
-    /// Checks a JPEG by decoding it at an eighth of its size (finding damage as the full decode
-    /// would); false for CMYK with Adobe's inverted inks, which must be decoded.
-    private static func checkJPEG(_ bytes: [UInt8], path: String) throws(PDFOutputError) -> Bool {
-        guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
-        defer { tjDestroy(handle) }
+    /// A JPEG's size and colour space from its header; damaged or over-large ones are errors.
+    private static func jpegHeader(_ bytes: [UInt8], handle: tjhandle, path: String) throws(PDFOutputError) -> (Int32, Int32, Int32) {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let header = bytes.withUnsafeBufferPointer {
             tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
@@ -123,6 +120,15 @@ final class ImageSurfaces {
         guard Int(width) * Int(height) <= maximumPixels else {
             throw .image(path, "is \(width)×\(height) pixels, over the \(maximumPixels / 1_000_000) megapixels a picture may have")
         }
+        return (width, height, colorspace)
+    }
+
+    /// Checks a JPEG by decoding it at an eighth of its size (finding damage as the full decode
+    /// would); false for CMYK with Adobe's inverted inks, which must be decoded.
+    private static func checkJPEG(_ bytes: [UInt8], path: String) throws(PDFOutputError) -> Bool {
+        guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
+        defer { tjDestroy(handle) }
+        let (width, height, colorspace) = try jpegHeader(bytes, handle: handle, path: path)
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         if isCMYK && hasAdobeMarker(bytes) { return false }
         let small = (Int(width) + 7) / 8, smallHeight = (Int(height) + 7) / 8
@@ -197,16 +203,7 @@ final class ImageSurfaces {
         let bytes = [UInt8](data)
         guard let handle = tjInitDecompress() else { throw .image(path, "TurboJPEG is not available") }
         defer { tjDestroy(handle) }
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let header = bytes.withUnsafeBufferPointer {
-            tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
-        }
-        guard header == 0, width > 0, height > 0 else {
-            throw .image(path, "is a damaged JPEG (\(String(cString: tjGetErrorStr2(handle))))")
-        }
-        guard Int(width) * Int(height) <= Self.maximumPixels else {
-            throw .image(path, "is \(width)×\(height) pixels, over the \(Self.maximumPixels / 1_000_000) megapixels a picture may have")
-        }
+        let (width, height, colorspace) = try Self.jpegHeader(bytes, handle: handle, path: path)
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             throw .image(path, "is too large to decode")
