@@ -68,7 +68,8 @@ let package = Package(
         // Helpers the tests share (running poppler, qpdf and Python's strict MIME parser).
         .target(name: "TestSupport", dependencies: ["IssueModel"], path: "Tests/TestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport",
+                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )
