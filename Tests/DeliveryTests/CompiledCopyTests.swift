@@ -56,6 +56,8 @@ final class CompiledCopyTests: XCTestCase {
             values["name"] = recipient.name ?? ""
             let whole = try newsletter.wholeMessage(to: try Mailbox(name: recipient.name, address: recipient.email), values: values,
                                                     messageID: newsletter.messageID(for: recipient.email), date: Self.date)
+            // The header block byte for byte: folding, order and all.
+            XCTAssertEqual(copy.headerBytes, MessageCopy(bytes: whole).headerBytes)
             let parsed = try parseStrictly(bytes), reference = try parseStrictly(whole)
             XCTAssertEqual(parsed["headers"] as? [String: String], reference["headers"] as? [String: String])
             XCTAssertEqual(parsed["defects"] as? [String], [])
