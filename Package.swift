@@ -58,7 +58,9 @@ let package = Package(
         // Benchmarks: executables, not tests (see README, "Benchmarks").
         .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel"],
                           path: "Benchmarks/TypesettingBenchmark"),
-        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel"],
+        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel", "MIME",
+                                                                 .product(name: "Crypto", package: "swift-crypto"),
+                                                                 .product(name: "_CryptoExtras", package: "swift-crypto")],
                           path: "Benchmarks/EmailBenchmark"),
 
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
