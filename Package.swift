@@ -60,7 +60,9 @@ let package = Package(
         // Benchmarks: executables, not tests (see README, "Benchmarks").
         .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel"],
                           path: "Benchmarks/TypesettingBenchmark"),
-        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel"],
+        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel", "MIME",
+                                                                 .product(name: "Crypto", package: "swift-crypto"),
+                                                                 .product(name: "_CryptoExtras", package: "swift-crypto")],
                           path: "Benchmarks/EmailBenchmark"),
 
         .testTarget(name: "IssueModelTests", dependencies: ["IssueModel"]),
@@ -70,7 +72,8 @@ let package = Package(
         // Helpers the tests share (running poppler, qpdf and Python's strict MIME parser).
         .target(name: "TestSupport", dependencies: ["IssueModel"], path: "Tests/TestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport",
+                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "issueTests", dependencies: ["issue"]),
     ]
 )

@@ -50,56 +50,50 @@ public final class Newsletter {
         imageParts = parts
     }
 
-    var domain: String { String(from.address.split(separator: "@").last ?? "localhost") }
+    /// What a copy's headers and fields are made from.
+    var addressing: Addressing { Addressing(issue: issue, from: from) }
 
     /// The copy for a list server: addressed to the list's own address, with list-level
     /// unsubscribe links.
     public func listMessage(date: Date) throws -> [UInt8] {
-        try message(to: from, values: values(email: "", token: ""), messageID: "issue-\(issue.number)-\(issue.date)@\(domain)", date: date)
+        try template(date: date).listCopy().bytes
     }
 
-    /// A subscriber's own copy. Its Message-ID comes from the issue and the address, so the
-    /// same copy sent twice carries the same Message-ID and receivers can drop the second.
+    /// A subscriber's own copy, whole. Its Message-ID comes from the issue and the address, so
+    /// the same copy sent twice carries the same Message-ID and receivers can drop the second.
+    /// Compiles the message for this one copy: a send makes a `template` once and its copies
+    /// from that.
     /// - Parameter subjectPrefix: put before the subject (`[TEST] ` for `issue send --test`).
     public func message(for recipient: Recipient, date: Date, subjectPrefix: String = "") throws -> [UInt8] {
-        let to = try Mailbox(name: recipient.name, address: recipient.email)
-        var values = values(email: recipient.email, token: recipient.token)
-        values["name"] = recipient.name ?? ""
-        return try message(to: to, values: values, messageID: messageID(for: recipient.email), date: date, subjectPrefix: subjectPrefix)
+        try template(date: date, subjectPrefix: subjectPrefix).copy(for: recipient).bytes
+    }
+
+    /// The message compiled for a send: every copy made from it shares its encoded text and
+    /// pictures (see `NewsletterTemplate`).
+    public func template(date: Date, subjectPrefix: String = "") throws -> NewsletterTemplate {
+        try NewsletterTemplate(addressing: addressing, edition: edition, imageParts: imageParts, date: date, subjectPrefix: subjectPrefix)
     }
 
     /// The Message-ID of a subscriber's copy, without angle brackets.
-    public func messageID(for email: String) -> String {
-        let id = Token.make(email: email, secret: "message-id \(issue.number) \(issue.date)")
-        return "issue-\(issue.number)-\(issue.date)-\(id)@\(domain)"
-    }
+    public func messageID(for email: String) -> String { addressing.messageID(for: email) }
 
     /// The address in the publication's From, for the envelope sender.
     public var fromAddress: String { from.address }
 
     /// A fingerprint of everything a copy carries but the recipient (text, HTML, pictures,
-    /// headers): a send that began with one content refuses to go on with another.
+    /// headers): a send that began with one content refuses to go on with another. Made from
+    /// the whole-message serialisation, which does not change with how copies are compiled:
+    /// a send begun by an earlier version of the tool can be finished by this one.
     public func contentHash() throws -> String {
-        let bytes = try listMessage(date: Date(timeIntervalSince1970: 0))
+        let bytes = try wholeMessage(to: from, values: addressing.values(email: "", token: ""),
+                                     messageID: addressing.listMessageID, date: Date(timeIntervalSince1970: 0))
         return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    func values(email: String, token: String) -> [String: String] {
-        var v = ["email": email, "token": token]
-        v["unsubscribe_url"] = issue.publication.email.unsubscribeURL.map { fill($0, email: email, token: token) } ?? ""
-        return v
-    }
-
-    func fill(_ template: String, email: String, token: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return Publication.fill(template: template, with: [
-            "email": email.addingPercentEncoding(withAllowedCharacters: allowed) ?? "",
-            "token": token.addingPercentEncoding(withAllowedCharacters: allowed) ?? "",
-            "date": issue.date.description, "number": String(issue.number), "volume": issue.volume.map(String.init) ?? "",
-        ])
-    }
-
-    private func message(to: Mailbox, values: [String: String], messageID: String, date: Date, subjectPrefix: String = "") throws -> [UInt8] {
+    /// A copy serialised whole, the text filled and quoted-printable-encoded as one: the
+    /// reference the compiled copies are checked against (they decode to the same), and the
+    /// content fingerprint.
+    func wholeMessage(to: Mailbox, values: [String: String], messageID: String, date: Date, subjectPrefix: String = "") throws -> [UInt8] {
         let email = issue.publication.email
         var headers = [
             try Header("Date", Header.date(date)),
@@ -111,8 +105,8 @@ public final class Newsletter {
         if let replyTo = email.replyTo { headers.append(try Header("Reply-To", try Mailbox(parsing: replyTo).headerValue)) }
         if let listID = email.listID { headers.append(try Header("List-Id", Self.listID(listID))) }
         var unsubscribe: [String] = []
-        if let url = email.unsubscribeURL { unsubscribe.append("<\(fill(url, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
-        if let mailto = email.unsubscribeMailto { unsubscribe.append("<\(fill(mailto, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
+        if let url = email.unsubscribeURL { unsubscribe.append("<\(addressing.fill(url, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
+        if let mailto = email.unsubscribeMailto { unsubscribe.append("<\(addressing.fill(mailto, email: values["email"] ?? "", token: values["token"] ?? ""))>") }
         if !unsubscribe.isEmpty { headers.append(try Header("List-Unsubscribe", unsubscribe.joined(separator: ", "))) }
         // One-click unsubscribe (RFC 8058) needs the https link.
         if email.unsubscribeURL?.lowercased().hasPrefix("https://") == true {

@@ -165,18 +165,38 @@ public enum RecipientList {
 /// address always gets the same token, and nobody can make one without the secret.
 public enum Token {
     public static func make(email: String, secret: String) -> String {
-        let key = SymmetricKey(data: Data(secret.utf8))
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(email.lowercased().utf8), using: key)
-        // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe. (Made for every
-        // address of a list and every copy's Message-ID: no String(format:) per byte.)
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(32)
-        for byte in mac.prefix(16) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 15)])
+        Maker(secret: secret).make(email: email)
+    }
+
+    /// Tokens of one secret: the HMAC keyed once and copied for each address (a value, so a
+    /// copy is a snapshot of the keyed state), as a send makes a Message-ID for every copy.
+    /// Unchecked Sendable: `HMAC` is not marked, but it is a value (hash state and key bytes)
+    /// that is only ever read here; each token works on its own copy.
+    public struct Maker: @unchecked Sendable {
+        private let keyed: HMAC<SHA256>
+
+        public init(secret: String) {
+            keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         }
-        return String(decoding: hex, as: UTF8.self)
+
+        public func make(email: String) -> String {
+            var hmac = keyed
+            var lower = email.lowercased()
+            lower.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+            let mac = hmac.finalize()
+            // 128 bits are plenty for an unsubscribe link; hex keeps it URL-safe. (Made for every
+            // address of a list and every copy's Message-ID: no String(format:) per byte.)
+            let digits: StaticString = "0123456789abcdef"
+            return String(unsafeUninitializedCapacity: 32) { out in
+                digits.withUTF8Buffer { digits in
+                    for (i, byte) in mac.prefix(16).enumerated() {
+                        out[2 * i] = digits[Int(byte >> 4)]
+                        out[2 * i + 1] = digits[Int(byte & 15)]
+                    }
+                }
+                return 32
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import MIME
 
 /// Where and how to reach an SMTP server.
 public struct SMTPSettings: Sendable {
@@ -72,8 +73,8 @@ public final class SMTPTransport: MailTransport {
 
     /// What one transfer saw; the callbacks reach it through their user-data pointer.
     final class Transfer {
-        let message: [UInt8]
-        var offset = 0
+        let message: MessageCopy
+        var cursor = MessageCopy.Cursor()
         var handedOver = false
         var lastCommand = ""
         var quitting = false
@@ -81,7 +82,7 @@ public final class SMTPTransport: MailTransport {
         var lastReply = ""
         var partialLine: [UInt8] = []
 
-        init(message: [UInt8]) {
+        init(message: MessageCopy) {
             self.message = message
         }
 
@@ -144,15 +145,12 @@ public final class SMTPTransport: MailTransport {
             (issue_curl_setopt_read(h, { buffer, size, count, user in
                 guard let user, let buffer else { return 0 }
                 let transfer = Unmanaged<SMTPTransport.Transfer>.fromOpaque(user).takeUnretainedValue()
-                let n = min(size * count, transfer.message.count - transfer.offset)
+                // Straight from the copy's segments into libcurl's buffer.
+                let n = transfer.message.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count), cursor: &transfer.cursor)
                 if n == 0 {
                     transfer.handedOver = true
                     return 0
                 }
-                transfer.message.withUnsafeBytes { bytes in
-                    UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.offset, byteCount: n)
-                }
-                transfer.offset += n
                 return n
             }), "read"),
         ]
@@ -172,7 +170,7 @@ public final class SMTPTransport: MailTransport {
         return nil
     }
 
-    public func send(_ message: [UInt8], from: String, to: String) -> DeliveryOutcome {
+    public func send(_ message: MessageCopy, from: String, to: String) -> DeliveryOutcome {
         if handle == nil {
             guard let h = curl_easy_init() else { return .fatal("libcurl cannot start") }
             if let problem = configure(h) {

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// The knobs of a send: one rate, one number of connections (notes/email.md: "confusing
 /// throughput knobs"), and how patient to be.
@@ -71,7 +72,7 @@ public final class SendEngine: @unchecked Sendable {
     let options: SendOptions
     let makeTransport: TransportFactory
     /// Renders (and signs) one recipient's copy. Called from the sending threads.
-    let render: @Sendable (Recipient) throws -> [UInt8]
+    let render: @Sendable (Recipient) throws -> MessageCopy
     let envelopeFrom: String
     let suppression: SuppressionList?
     /// Called (from any thread) when a copy ends, and with notes worth a line of their own.
@@ -88,12 +89,12 @@ public final class SendEngine: @unchecked Sendable {
     private var progress: SendProgress
     private var nextSlot = Date.distantPast
     /// Copies made ahead of their turn (see `prefetch`), by journal id, and the one being made.
-    private var made: [Int64: Result<[UInt8], Error>] = [:]
+    private var made: [Int64: Result<MessageCopy, Error>] = [:]
     private var makingID: Int64?
     private var prefetchIndex = 0
 
     public init(journal: SendJournal, options: SendOptions, envelopeFrom: String, suppression: SuppressionList?,
-                makeTransport: @escaping TransportFactory, render: @escaping @Sendable (Recipient) throws -> [UInt8],
+                makeTransport: @escaping TransportFactory, render: @escaping @Sendable (Recipient) throws -> MessageCopy,
                 onProgress: @escaping @Sendable (SendProgress) -> Void, onNote: @escaping @Sendable (String) -> Void) {
         self.journal = journal
         self.options = options
@@ -182,7 +183,7 @@ public final class SendEngine: @unchecked Sendable {
     }
 
     /// The copy for `item`: made ahead, being made (waited for), or made now.
-    private func copy(for item: SendWork) throws -> [UInt8] {
+    private func copy(for item: SendWork) throws -> MessageCopy {
         condition.lock()
         while makingID == item.id { condition.wait() }
         let ready = made.removeValue(forKey: item.id)
@@ -241,7 +242,7 @@ public final class SendEngine: @unchecked Sendable {
         var inSession = 0
         var temporaryInARow = 0
         while let item = next() {
-            let message: [UInt8]
+            let message: MessageCopy
             do {
                 message = try copy(for: item)
             } catch {

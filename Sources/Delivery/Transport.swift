@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// How one attempt at one copy ended, as far as the sender can know.
 public enum DeliveryOutcome: Sendable, Equatable {
@@ -19,12 +20,20 @@ public enum DeliveryOutcome: Sendable, Equatable {
 /// A way to hand over messages. Each sending thread has its own, so an implementation needs no
 /// locks of its own.
 public protocol MailTransport: AnyObject {
-    /// Sends one message to one recipient, from the envelope sender.
-    func send(_ message: [UInt8], from: String, to: String) -> DeliveryOutcome
+    /// Sends one message to one recipient, from the envelope sender. The copy is streamed from
+    /// its segments, never made whole.
+    func send(_ message: MessageCopy, from: String, to: String) -> DeliveryOutcome
     /// Ends the current session (if any): the next send starts a new one. Called after any
     /// failure, so a session is never reused in an unknown state (the `503 Sender already
     /// specified` of notes/email.md), and after `--per-connection` messages.
     func reset()
+}
+
+extension MailTransport {
+    /// Sends a message serialised whole.
+    public func send(_ message: [UInt8], from: String, to: String) -> DeliveryOutcome {
+        send(MessageCopy(bytes: message), from: from, to: to)
+    }
 }
 
 /// Makes one transport per sending thread.
@@ -39,7 +48,7 @@ public final class SendmailTransport: MailTransport {
         self.program = program
     }
 
-    public func send(_ message: [UInt8], from: String, to: String) -> DeliveryOutcome {
+    public func send(_ message: MessageCopy, from: String, to: String) -> DeliveryOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = ["-i", "-f", from, "--", to]
@@ -52,15 +61,11 @@ public final class SendmailTransport: MailTransport {
         } catch {
             return .fatal("\(program) cannot be run: \(error.localizedDescription)")
         }
-        // A local MTA wants the local line ending.
-        var local: [UInt8] = []
-        local.reserveCapacity(message.count)
-        for (i, b) in message.enumerated() where !(b == 13 && i + 1 < message.count && message[i + 1] == 10) { local.append(b) }
         let reader = Thread { _ = output.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
         // A program that exits without reading all of it must not take this process with it:
         // the throwing write reports EPIPE instead of trapping (SIGPIPE is ignored by the send).
-        let complete = (try? input.fileHandleForWriting.write(contentsOf: Data(local))) != nil
+        let complete = (try? Self.writeLocal(message, to: input.fileHandleForWriting)) != nil
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
@@ -77,6 +82,40 @@ public final class SendmailTransport: MailTransport {
         }
     }
 
+    /// Writes the copy with local line endings (a local MTA wants LF, not CRLF): each CR that
+    /// an LF follows is dropped, a run of bytes between CRs copied at once; a CR at the end of
+    /// one segment and the LF at the start of the next are one line end.
+    static func writeLocal(_ message: MessageCopy, to handle: FileHandle) throws {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 16)
+        var pendingCR = false
+        try message.forEachSegment { segment in
+            guard let base = segment.baseAddress, !segment.isEmpty else { return }
+            let n = segment.count
+            var i = 0
+            if pendingCR {
+                pendingCR = false
+                if segment[0] != 10 { buffer.append(13) }
+            }
+            while i < n {
+                let cr = memchr(base + i, 13, n - i).map { UnsafeRawPointer($0) - base } ?? n
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: segment[i..<cr]))
+                if cr + 1 < n {
+                    if segment[cr + 1] != 10 { buffer.append(13) }
+                } else if cr + 1 == n {
+                    pendingCR = true
+                }
+                i = cr + 1
+            }
+            if buffer.count >= 1 << 16 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if pendingCR { buffer.append(13) }
+        if !buffer.isEmpty { try handle.write(contentsOf: buffer) }
+    }
+
     public func reset() {}
 }
 
@@ -89,12 +128,12 @@ public final class FolderTransport: MailTransport {
         self.folder = folder
     }
 
-    public func send(_ message: [UInt8], from: String, to: String) -> DeliveryOutcome {
+    public func send(_ message: MessageCopy, from: String, to: String) -> DeliveryOutcome {
         let name = to.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "@" ? $0 : "_" }
         let path = (folder as NSString).appendingPathComponent(String(name) + ".eml")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(message).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try message.write(toFile: path)
             return .accepted("written to \(path)")
         } catch {
             return .fatal("\(path): cannot be written: \(error.localizedDescription)")

@@ -30,6 +30,43 @@ public struct EmailEdition: Sendable {
         (Self.fill(html, values, escape: true), Self.fill(text, values, escape: false))
     }
 
+    /// A piece of the HTML or text: as it is, or a field to fill.
+    public enum Piece: Sendable, Equatable {
+        case text(String)
+        case field(String)
+    }
+
+    /// The HTML or text cut at its placeholders, for a message compiled once for a whole send
+    /// (Delivery's `NewsletterTemplate`): the pieces, each field replaced by its value (escaped
+    /// in the HTML with `htmlValue`), join to exactly what `personalized` makes. Scans as
+    /// `fill` does, an unclosed marker staying text.
+    public static func pieces(_ template: String) -> [Piece] {
+        var template = template
+        return template.withUTF8 { bytes -> [Piece] in
+            var pieces: [Piece] = []
+            var i = 0, literalStart = 0
+            let n = bytes.count
+            func text(_ range: Range<Int>) {
+                if !range.isEmpty { pieces.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))) }
+            }
+            while i + 2 < n {
+                guard bytes[i] == 0xEE, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 else { i += 1; continue }
+                var j = i + 3
+                while j + 2 < n, !(bytes[j] == 0xEE && bytes[j + 1] == 0x80 && bytes[j + 2] == 0x81) { j += 1 }
+                guard j + 2 < n else { break }
+                text(literalStart..<i)
+                pieces.append(.field(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 3)..<j]), as: UTF8.self)))
+                i = j + 3
+                literalStart = i
+            }
+            text(literalStart..<n)
+            return pieces
+        }
+    }
+
+    /// A field's value as the HTML shows it: escaped, as `personalized` escapes it.
+    public static func htmlValue(_ value: String) -> String { HTML.escape(value) }
+
     /// Scans the UTF-8 bytes for the markers (U+E000 is EE 80 80, U+E001 is EE 80 81): this
     /// runs for every copy of a send, over the whole message, so no String searching.
     static func fill(_ template: String, _ values: [String: String], escape: Bool) -> String {

@@ -36,6 +36,13 @@ public struct EmailTheme: Hashable, Sendable {
 /// HTML escaping for text and attribute values: nothing an article says becomes markup.
 enum HTML {
     static func escape(_ text: String) -> String {
+        // Most text (and nearly every recipient's field, escaped for each copy of a send) has
+        // nothing to escape or drop: the same answer without building a new string.
+        if !text.utf8.contains(where: { b in
+            b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || (b < 0x20 && b != 0x0A && b != 0x09) || b == 0xEE
+        }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -30,6 +30,19 @@ public enum Encodings {
         let bytes = crlfLines(text)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 6)
+        bytes.withUnsafeBufferPointer { appendQuotedPrintable($0, to: &out, piece: false) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the quoted-printable of `bytes` (CRLF line ends already) to `out`.
+    ///
+    /// With `piece`, the bytes are one piece of a longer text that is encoded piece by piece (a
+    /// compiled message's static chunks and each copy's field values, see `MessageTemplate`):
+    /// the piece's end is treated as a line end, so a space or tab there becomes `=20` / `=09`
+    /// (a decoder drops whitespace before a line break), and unless the piece ends with a hard
+    /// CRLF it ends with a soft break `=` CRLF, within the 76 characters. The next piece then
+    /// starts on a line of its own, and the decoded pieces join to exactly the decoded whole.
+    static func appendQuotedPrintable(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], piece: Bool) {
         var lineLength = 0
         var i = 0
         let count = bytes.count
@@ -42,11 +55,13 @@ public enum Encodings {
                 i += 2
                 continue
             }
-            let atLineEnd = i + 1 >= count || bytes[i + 1] == 13
+            let atEnd = i + 1 >= count
+            let atLineEnd = atEnd || bytes[i + 1] == 13
             let literal = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !atLineEnd)
             let width = literal ? 1 : 3
-            // Room for this character and, unless the line ends here, a soft break after it.
-            if lineLength + width > (atLineEnd ? 76 : 75) {
+            // Room for this character and, unless the line ends here, a soft break after it
+            // (a piece's end is followed by one).
+            if lineLength + width > (atLineEnd && !(atEnd && piece) ? 76 : 75) {
                 out.append(61)
                 out.append(13)
                 out.append(10)
@@ -62,7 +77,11 @@ public enum Encodings {
             lineLength += width
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        if piece && lineLength > 0 {
+            out.append(61)
+            out.append(13)
+            out.append(10)
+        }
     }
 
     /// Base64 (RFC 2045 §6.8) in lines of 76 characters, CRLF after each.

@@ -15,13 +15,35 @@ public struct Mailbox: Hashable, Sendable {
     public init(name: String?, address: String) throws(MIMEError) {
         try Header.refuseLineBreaks(address, in: "an address")
         if let name { try Header.refuseLineBreaks(name, in: "a name") }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !address.contains(where: { $0.isWhitespace || "<>()[],;:\\\"".contains($0) }) else {
-            throw MIMEError("'\(address)' is not an e-mail address")
-        }
+        guard Self.isAddress(address) else { throw MIMEError("'\(address)' is not an e-mail address") }
         self.name = name?.isEmpty == true ? nil : name
         self.address = address
+    }
+
+    /// One `@` with something before it and a dot after it, and no whitespace or specials.
+    /// Made for every copy of a send: ASCII (nearly every address) is checked byte by byte,
+    /// with the same answer as the Character-wise check that does the rest.
+    static func isAddress(_ address: String) -> Bool {
+        if address.utf8.allSatisfy({ $0 < 128 }) {
+            var at = 0, atIndex = 0, dotAfterAt = false
+            for (i, b) in address.utf8.enumerated() {
+                switch b {
+                case UInt8(ascii: "@"):
+                    at += 1
+                    atIndex = i
+                case UInt8(ascii: "."):
+                    if at == 1 { dotAfterAt = true }
+                case 9...13, 32, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+                     UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                    return false
+                default: break
+                }
+            }
+            return at == 1 && atIndex > 0 && dotAfterAt
+        }
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !address.contains(where: { $0.isWhitespace || "<>()[],;:\\\"".contains($0) })
     }
 
     /// Parses `Name <address>` or a bare address.
@@ -42,7 +64,9 @@ public struct Mailbox: Hashable, Sendable {
     public var headerValue: String {
         guard let name else { return address }
         let ascii = name.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
-        let atext = name.allSatisfy { $0.isLetter || $0.isNumber || " !#$%&'*+-/=?^_`{|}~".contains($0) }
+        let atext = ascii ? name.utf8.allSatisfy { b in
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || " !#$%&'*+-/=?^_`{|}~".utf8.contains(b)
+        } : name.allSatisfy { $0.isLetter || $0.isNumber || " !#$%&'*+-/=?^_`{|}~".contains($0) }
         let phrase: String
         if !ascii {
             phrase = Encodings.encodedWords(name).joined(separator: " ")
@@ -81,24 +105,49 @@ public struct Header: Hashable, Sendable {
     /// `Name: value`, folded at spaces so that lines stay within 78 characters where a space
     /// allows, and within 998 always (RFC 5322 §2.2.3, §2.1.1). Ends with CRLF.
     public var folded: String {
-        var lines: [String] = []
-        var line = name + ":"
-        for (index, word) in value.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
-            let piece = (index == 0 ? " " : " ") + word
-            if line.count + piece.count > 78 && line.count > name.count + 1 && !line.allSatisfy({ $0 == " " }) {
-                lines.append(line)
-                line = piece
-            } else {
-                line += piece
-            }
-            // A single word longer than 998 would break the limit: cut it (only opaque tokens are).
-            while line.utf8.count > 998 {
-                lines.append(String(line.prefix(997)))
-                line = " " + line.dropFirst(997)
+        var out: [UInt8] = []
+        appendFolded(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `folded`, appended to `out` as bytes: a copy's own header fields are folded for every
+    /// copy of a send. Name and value are ASCII (the initialiser sees to the value), so a
+    /// character is a byte. A line breaks before a word that would take it past 78, unless the
+    /// line holds only the name or only spaces; a word longer than a line is cut at 997.
+    func appendFolded(to out: inout [UInt8]) {
+        var lineStart = out.count
+        out += name.utf8
+        out.append(58)
+        let nameLength = out.count - lineStart
+        var onlySpaces = false
+        var value = self.value
+        value.withUTF8 { v in
+            var wordStart = 0
+            while true {
+                var wordEnd = wordStart
+                while wordEnd < v.count && v[wordEnd] != 32 { wordEnd += 1 }
+                let lineLength = out.count - lineStart
+                if lineLength + 1 + (wordEnd - wordStart) > 78 && lineLength > nameLength && !onlySpaces {
+                    out.append(13)
+                    out.append(10)
+                    lineStart = out.count
+                    onlySpaces = true
+                }
+                out.append(32)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: v[wordStart..<wordEnd]))
+                if wordEnd > wordStart { onlySpaces = false }
+                // Only an opaque token is longer than a line may be: cut it.
+                while out.count - lineStart > 998 {
+                    out.insert(contentsOf: [13, 10, 32], at: lineStart + 997)
+                    lineStart += 999
+                    onlySpaces = out[lineStart...].allSatisfy { $0 == 32 }
+                }
+                if wordEnd >= v.count { break }
+                wordStart = wordEnd + 1
             }
         }
-        lines.append(line)
-        return lines.joined(separator: "\r\n") + "\r\n"
+        out.append(13)
+        out.append(10)
     }
 }
 

@@ -3,6 +3,8 @@
 public final class MIMEPart: @unchecked Sendable {
     public enum Body {
         case text(String)
+        /// Text with fields filled per copy: only a `MessageTemplate` can write it.
+        case textTemplate([TextPiece])
         case binary([UInt8])
         case multipart(subtype: String, [MIMEPart])
     }
@@ -22,10 +24,44 @@ public final class MIMEPart: @unchecked Sendable {
         self.body = body
         self.contentID = contentID
         self.filename = filename
+        // A picture is encoded now, once, and only read afterwards: the parts of a newsletter
+        // are shared by every copy and every sending thread.
+        if case .binary(let data) = body { encodedBody = Encodings.base64Lines(data) }
     }
 
     public static func text(_ text: String, subtype: String) -> MIMEPart {
         MIMEPart(contentType: "text/\(subtype); charset=UTF-8", body: .text(text))
+    }
+
+    /// A text part whose fields each copy fills (see `MessageTemplate`).
+    public static func textTemplate(_ pieces: [TextPiece], subtype: String) -> MIMEPart {
+        MIMEPart(contentType: "text/\(subtype); charset=UTF-8", body: .textTemplate(pieces))
+    }
+
+    /// Quoted-printable and base64 bodies can never hold "=_" (RFC 2045 §6.7, §6.8), and each
+    /// nesting level has its own boundary: no part can contain its delimiter.
+    static func boundary(subtype: String, depth: Int) -> String { "=_issue_\(subtype)_\(depth)" }
+
+    /// The part's own header fields, in the order they are written.
+    func ownHeaders(depth: Int) throws(MIMEError) -> [Header] {
+        var headers: [Header] = []
+        switch body {
+        case .text, .textTemplate:
+            headers.append(try Header("Content-Type", contentType))
+            headers.append(try Header("Content-Transfer-Encoding", "quoted-printable"))
+        case .binary:
+            var type = contentType
+            if let filename { type += "; " + Self.filenameParameter("name", filename) }
+            headers.append(try Header("Content-Type", type))
+            headers.append(try Header("Content-Transfer-Encoding", "base64"))
+            if let filename { headers.append(try Header("Content-Disposition", "inline; " + Self.filenameParameter("filename", filename))) }
+        case .multipart(let subtype, _):
+            var type = "multipart/\(subtype); boundary=\"\(Self.boundary(subtype: subtype, depth: depth))\""
+            if subtype == "related" { type += "; type=\"text/html\"" }
+            headers.append(try Header("Content-Type", type))
+        }
+        if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
+        return headers
     }
 
     /// The part's own headers and body, CRLF throughout, appended to `out`. A leaf part is
@@ -36,27 +72,14 @@ public final class MIMEPart: @unchecked Sendable {
             out += cached
             return
         }
-        var headers: [Header] = []
-        switch body {
-        case .text:
-            headers.append(try Header("Content-Type", contentType))
-            headers.append(try Header("Content-Transfer-Encoding", "quoted-printable"))
-        case .binary:
-            var type = contentType
-            if let filename { type += "; " + Self.filenameParameter("name", filename) }
-            headers.append(try Header("Content-Type", type))
-            headers.append(try Header("Content-Transfer-Encoding", "base64"))
-            if let filename { headers.append(try Header("Content-Disposition", "inline; " + Self.filenameParameter("filename", filename))) }
-        case .multipart(let subtype, let parts):
-            // Quoted-printable and base64 bodies can never hold "=_" (RFC 2045 §6.7, §6.8),
-            // and each nesting level has its own boundary: no part can contain its delimiter.
-            let boundary = "=_issue_\(subtype)_\(depth)"
-            var type = "multipart/\(subtype); boundary=\"\(boundary)\""
-            if subtype == "related" { type += "; type=\"text/html\"" }
-            headers.append(try Header("Content-Type", type))
-            if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
+        if case .textTemplate = body {
+            throw MIMEError("a text part with fields is written only by a MessageTemplate, which fills them")
+        }
+        let headers = try ownHeaders(depth: depth)
+        if case .multipart(let subtype, let parts) = body {
             for h in headers { out += Array(h.folded.utf8) }
             out += Encodings.crlf
+            let boundary = Self.boundary(subtype: subtype, depth: depth)
             let delimiter = Array("--\(boundary)\r\n".utf8)
             for part in parts {
                 out += delimiter
@@ -69,7 +92,6 @@ public final class MIMEPart: @unchecked Sendable {
             out += Array("--\(boundary)--\r\n".utf8)
             return
         }
-        if let contentID { headers.append(try Header("Content-ID", "<\(contentID)>")) }
         var leaf: [UInt8] = []
         for h in headers { leaf += Array(h.folded.utf8) }
         leaf += Encodings.crlf
@@ -78,13 +100,14 @@ public final class MIMEPart: @unchecked Sendable {
         out += leaf
     }
 
-    private var encoded: String {
+    /// The encoded body of a leaf part (empty for the others).
+    var encoded: String {
         if let encodedBody { return encodedBody }
         let value: String
         switch body {
         case .text(let text): value = Encodings.quotedPrintable(text.hasSuffix("\n") ? text : text + "\n")
         case .binary(let data): value = Encodings.base64Lines(data)
-        case .multipart: value = ""
+        case .multipart, .textTemplate: value = ""
         }
         encodedBody = value
         return value

@@ -4,6 +4,7 @@ import EmailRendering
 import Foundation
 import IssueAssembly
 import IssueModel
+import MIME
 import PageMakeup
 import PDFOutput
 
@@ -91,8 +92,8 @@ struct EmailCommand: ParsableCommand {
             if let listOutput {
                 try FileManager.default.createDirectory(atPath: (listOutput as NSString).deletingLastPathComponent.isEmpty ? "."
                                                         : (listOutput as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                let message = try newsletter.listMessage(date: date)
-                try Data(message).write(to: URL(fileURLWithPath: listOutput), options: .atomic)
+                let message = try newsletter.template(date: date).listCopy()
+                try message.write(toFile: listOutput)
                 written.append("\(IssueFolders.displayPath(listOutput)) (\(message.count / 1024) KB)")
             }
             if let recipients {
@@ -100,19 +101,20 @@ struct EmailCommand: ParsableCommand {
                 let list = RecipientList.read(path: recipients, displayPath: IssueFolders.displayPath(recipients), secret: secret)
                 diagnostics += list.diagnostics
                 if list.diagnostics.hasErrors { try fail() }
+                // Compiled once; each copy is its own headers and fields around shared bytes.
+                let template = try newsletter.template(date: date)
                 if let dir {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     for (i, recipient) in list.recipients.enumerated() {
                         let name = String(format: "%06d-", i + 1) + recipient.email.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
-                        try Data(try newsletter.message(for: recipient, date: date))
-                            .write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(String(name) + ".eml")), options: .atomic)
+                        try template.copy(for: recipient).write(toFile: (dir as NSString).appendingPathComponent(String(name) + ".eml"))
                     }
                     written.append("\(list.recipients.count) messages in \(IssueFolders.displayPath(dir))")
                 }
                 if let mbox {
                     var data = Data()
                     for recipient in list.recipients {
-                        data.append(contentsOf: Mbox.entry(try newsletter.message(for: recipient, date: date), sender: "issue", date: date))
+                        data.append(contentsOf: Mbox.entry(try template.copy(for: recipient).bytes, sender: "issue", date: date))
                     }
                     try data.write(to: URL(fileURLWithPath: mbox), options: .atomic)
                     written.append("\(list.recipients.count) messages in \(IssueFolders.displayPath(mbox))")

@@ -349,7 +349,12 @@ struct SendCommand: ParsableCommand {
         options.retryDelay = retryDelay
         options.retryFor = retryFor
         options.pauseAfter = pauseAfter
-        let renderer = CopyMaker(newsletter: newsletter, signer: signer, date: date)
+        let renderer: CopyMaker
+        do {
+            renderer = try CopyMaker(newsletter: newsletter, signer: signer, date: date)
+        } catch {
+            try fail("\(error)")
+        }
         let display = ProgressDisplay(terminal: isatty(STDOUT_FILENO) == 1)
         let engine = SendEngine(journal: journal, options: options, envelopeFrom: envelope, suppression: suppression,
                                 makeTransport: transportFactory, render: { try renderer.copy(for: $0) },
@@ -464,9 +469,15 @@ struct SendCommand: ParsableCommand {
             case let state?: held[state, default: 0] += 1
             }
         }
-        let maker = CopyMaker(newsletter: newsletter, signer: signer, date: Date())
-        var bytes = 0
         let start = Date()
+        let maker: CopyMaker
+        do {
+            maker = try CopyMaker(newsletter: newsletter, signer: signer, date: Date())
+        } catch {
+            print("error: \(error)", to: &stderr)
+            throw ExitCode(1)
+        }
+        var bytes = 0
         for recipient in toSend {
             do {
                 bytes += try maker.copy(for: recipient).count
@@ -491,8 +502,7 @@ struct SendCommand: ParsableCommand {
         // test shows exactly that subscriber's copy.
         let recipient = list.first { $0.email.lowercased() == address.lowercased() } ?? Recipient(email: address, token: "test")
         do {
-            var message = try newsletter.message(for: recipient, date: Date(), subjectPrefix: "[TEST] ")
-            if let signer { message = try signer.sign(message) }
+            let message = try CopyMaker(newsletter: newsletter, signer: signer, date: Date(), subjectPrefix: "[TEST] ").copy(for: recipient)
             let transport = try makeTransport()
             switch transport.send(message, from: envelope, to: address) {
             case .accepted(let reply): print("test copy sent to \(address): \(reply)")

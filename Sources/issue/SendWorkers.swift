@@ -1,24 +1,25 @@
 import Delivery
 import Foundation
+import MIME
 
-/// Makes one subscriber's copy, signed, on any sending thread. The newsletter's shared parts
-/// (the pictures) cache their encoding the first time a message is made; that first message is
-/// made here, before any thread starts, so afterwards the threads only read them.
-final class CopyMaker: @unchecked Sendable {
-    let newsletter: Newsletter
-    let signer: DKIMSigner?
+/// Makes one subscriber's copy, signed, on any sending thread. The message is compiled once
+/// (`NewsletterTemplate`), before any thread starts, and DKIM made ready for its copies; a copy
+/// then costs its own headers and fields (and, signed, hashing its body and one signature),
+/// and the threads only read what is shared.
+final class CopyMaker: Sendable {
+    let template: NewsletterTemplate
+    let signer: DKIMSigner.Prepared?
     let date: Date
 
-    init(newsletter: Newsletter, signer: DKIMSigner?, date: Date) {
-        self.newsletter = newsletter
-        self.signer = signer
+    init(newsletter: Newsletter, signer: DKIMSigner?, date: Date, subjectPrefix: String = "") throws {
+        template = try newsletter.template(date: date, subjectPrefix: subjectPrefix)
+        self.signer = signer?.prepare(template.message)
         self.date = date
-        _ = try? newsletter.listMessage(date: date)
     }
 
-    func copy(for recipient: Recipient) throws -> [UInt8] {
-        let message = try newsletter.message(for: recipient, date: date)
-        return try signer?.sign(message, time: date) ?? message
+    func copy(for recipient: Recipient) throws -> MessageCopy {
+        let copy = try template.copy(for: recipient)
+        return try signer?.sign(copy, time: date) ?? copy
     }
 }
 
