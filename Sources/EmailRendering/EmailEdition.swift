@@ -171,7 +171,13 @@ public enum EmailRenderer {
             + "You receive this because \(EmailEdition.field("email")) subscribed to \(issue.publication.name).\n"
             + "Unsubscribe: \(EmailEdition.field("unsubscribe_url"))\n" + (archive.map { "Read it on the web: \($0)\n" } ?? "")
         let header = "\(issue.publication.name) — \(dateLine(issue))\n\n"
-        return EmailEdition(subject: subject, preheader: preheader, html: html, text: header + text + footer,
+        // Line ends as LF only, whatever the template or a YAML escape held: a bare CR is a line
+        // break of its own in a message, and a compiled copy cuts its text only at line ends
+        // it can see (see MIME's MessageTemplate).
+        func lf(_ s: String) -> String {
+            s.utf8.contains(13) ? s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : s
+        }
+        return EmailEdition(subject: subject, preheader: preheader, html: lf(html), text: lf(header + text + footer),
                             images: images, shortened: shortened, diagnostics: diagnostics)
     }
 

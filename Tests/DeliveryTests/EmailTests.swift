@@ -77,6 +77,24 @@ final class EmailTests: XCTestCase {
         XCTAssertTrue(html.contains("width=\"640\""))
     }
 
+    /// A template saved with CR LF or old Mac CR line ends, and a CR a YAML escape put in a
+    /// publication's address, come out as LF: a compiled copy cuts its text only at line ends, and
+    /// its copies still decode to what the whole message decodes to.
+    func testCarriageReturnsInTheTemplateBecomeLineFeeds() throws {
+        var issue = try sample()
+        issue.publication.address = (issue.publication.address ?? "") + "\rSecond floor"
+        let crlf = try template().replacingOccurrences(of: "\n", with: "\r\n").replacingOccurrences(of: "{{email}}", with: "\r{{email}}")
+        let edition = try EmailRenderer.render(issue, template: crlf)
+        XCTAssertFalse(edition.html.utf8.contains(13))
+        XCTAssertFalse(edition.text.utf8.contains(13))
+        let newsletter = try Newsletter(issue: issue, edition: edition)
+        let recipient = Recipient(email: "cr@example.org", name: "", token: "t")
+        let compiled = try newsletter.template(date: Self.date).copy(for: recipient).bytes
+        let parsed = try parseStrictly(compiled)
+        XCTAssertEqual(parsed["defects"] as? [String] ?? [], [])
+        checkLines(compiled)
+    }
+
     func testWithoutAnArchiveTheOverLongEmailIsAWarningSayingByHowMuch() throws {
         var issue = try sample()
         issue.publication.archiveURL = nil
