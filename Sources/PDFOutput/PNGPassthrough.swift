@@ -35,7 +35,8 @@ struct PNGPassthrough: Sendable {
         while offset + 12 <= bytes.count {
             let length = Int(Self.uint32(bytes, offset))
             let typeStart = offset + 4, dataStart = offset + 8
-            guard length <= bytes.count - dataStart - 4 else { return nil }
+            // PNG chunks are under 2^31 bytes; a longer one is damage (and zlib counts in 32 bits).
+            guard length < 1 << 31, length <= bytes.count - dataStart - 4 else { return nil }
             let dataEnd = dataStart + length
             let crc = bytes.withUnsafeBufferPointer { buffer in
                 crc32(0, buffer.baseAddress! + typeStart, uInt(length + 4))
