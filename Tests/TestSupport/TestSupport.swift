@@ -10,8 +10,13 @@ public struct ToolError: Error, CustomStringConvertible {
 
 /// Runs one of poppler's or qpdf's tools, its standard output and error together.
 public func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    try runProgram("/usr/bin/\(tool)", arguments)
+}
+
+/// Runs the program at `path`, its standard output and error together.
+public func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
