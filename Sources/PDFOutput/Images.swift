@@ -65,7 +65,8 @@ final class ImageSurfaces {
     /// rows or a JPEG's bytes as they are, or decoded pixels.
     enum Carried: @unchecked Sendable {
         case png(PNGPassthrough)
-        case jpeg
+        /// The file's bytes, checked.
+        case jpeg([UInt8])
         case decoded
     }
 
@@ -104,7 +105,8 @@ final class ImageSurfaces {
             return PNGPassthrough(bytes: [UInt8](data), maximumPixels: maximumPixels).map { .png($0) } ?? .decoded
         case .jpeg:
             guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { throw .image(path, "cannot be read") }
-            return try checkJPEG([UInt8](data), path: path) ? .jpeg : .decoded
+            let bytes = [UInt8](data)
+            return try checkJPEG(bytes, path: path) ? .jpeg(bytes) : .decoded
         }
     }
 
@@ -147,12 +149,10 @@ final class ImageSurfaces {
         switch how {
         case .decoded:
             return nil
-        case .jpeg:
+        case .jpeg(let bytes):
             // 1 × 1, carrying the file as its JPEG data: Cairo embeds the JPEG at its own size.
-            guard let data = FileManager.default.contents(atPath: image.path),
-                  let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1),
+            guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1),
                   cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
-            let bytes = [UInt8](data)
             let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
             copy.initialize(from: bytes, count: bytes.count)
             cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy, UInt(bytes.count), { $0?.deallocate() }, copy)

@@ -466,8 +466,6 @@ final class BreakCache {
         return languages.count - 1
     }
 
-    func language(_ number: Int) -> String { languages[number] }
-
     struct Break {
         var offset: Int
         var cost: Double

@@ -92,10 +92,6 @@ final class Shaper {
         return chain
     }
 
-    func shape(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
-        try shape(text, style: number(of: style, language: language))
-    }
-
     /// The number `shape(_:style:)` knows a style and language by.
     func number(of style: TextStyle, language: String) -> Int {
         let key = StyleKey(style: style, language: language)
