@@ -103,7 +103,7 @@ struct ModularPlanner {
             for level in 1...2 where (best?.count ?? .max) > target {
                 try attempt(0, false, level)
             }
-        } else if first.filter({ $0.terms["house only"] != nil }).count > 1 {
+        } else if first.filter({ $0.terms[.houseOnly] != nil }).count > 1 {
             // Pages of house matter only (one at the back is a house page, as papers print):
             // spread the stories, a little looser each time, while that does better.
             for looseness in [0.0, 0.04, 0.08, 0.12, 0.16, 0.2] {
@@ -143,7 +143,7 @@ struct ModularPlanner {
                     options.append(Partial(pages: partial.pages + [page], state: trial, cost: partial.cost + page.cost))
                 }
                 options.sort { $0.cost < $1.cost }
-                if let best = options.first, best.pages.last?.terms["nothing placed"] != nil {
+                if let best = options.first, best.pages.last?.terms[.nothingPlaced] != nil {
                     // Nothing fits even an empty page (it cannot happen with the limits set
                     // on heads, pictures and units): leave the first piece out rather than loop;
                     // the story is reported.
@@ -312,12 +312,12 @@ struct ModularPlanner {
             guard var module = try stack(first, width: width, column: 0, top: 0, room: limit, cursor: &cursor, page: number, cap: nil) else { return nil }
             // Its legs evened out to its depth.
             let (evened, holes) = Self.justify(&module, extra: 0)
-            page.terms["holes", default: 0] += Double(holes) * PlanCost.hole
-            page.terms["stretch", default: 0] += evened - Double(holes) * PlanCost.hole
+            page.terms.add(.holes, Double(holes) * PlanCost.hole)
+            page.terms.add(.stretch, evened - Double(holes) * PlanCost.hole)
             page.modules.append(module)
             page.groups.append(PlannedGroup(column: 0, width: width, top: 0, depth: module.depth))
             top = module.depth + 1
-            if !front { page.terms["band", default: 0] += PlanCost.band }
+            if !front { page.terms.add(.band, PlanCost.band) }
             if lines - top < 8 { return nil }
         }
         var column = 0
@@ -327,27 +327,27 @@ struct ModularPlanner {
                                       cap: cap ? Int(Double(lines) * 0.45) : nil, reserve: reserve, looseness: looseness,
                                       boxes: boxesAnywhere || state.remaining.isEmpty)
             page.modules += group.modules
-            for (k, v) in group.terms { page.terms[k, default: 0] += v }
+            page.terms.add(group.terms)
             page.groups.append(PlannedGroup(column: column, width: width, top: top, depth: lines - top))
             column += width
         }
         score(&page)
-        page.terms["page"] = PlanCost.page
-        if !page.modules.contains(where: { $0.piece != nil }) { page.terms["house only"] = PlanCost.houseOnlyPage }
+        page.terms[.page] = PlanCost.page
+        if !page.modules.contains(where: { $0.piece != nil }) { page.terms[.houseOnly] = PlanCost.houseOnlyPage }
         // A page that takes nothing while stories wait would never end the issue.
-        if cursor.consumed.isEmpty && !cursor.pieces.isEmpty { page.terms["nothing placed"] = 1_000_000 }
+        if cursor.consumed.isEmpty && !cursor.pieces.isEmpty { page.terms[.nothingPlaced] = 1_000_000 }
         // A jump goes on the next page: every continuation left waiting costs.
         // (more for each page it has waited).
         let waiting = cursor.pieces.indices.filter { !cursor.taken[$0] && cursor.pieces[$0].isContinuation }
             .reduce(0) { $0 + max(1, number - cursor.pieces[$1].madeOn) }
-        if waiting > 0 { page.terms["jumps deferred"] = PlanCost.deferredJump * Double(waiting) }
+        if waiting > 0 { page.terms[.jumpsDeferred] = PlanCost.deferredJump * Double(waiting) }
         // A story the editor sent to this page (or an earlier one) that is still not placed.
         let overdue = cursor.pieces.indices.filter { index in
             !cursor.taken[index] && !cursor.pieces[index].isContinuation
                 && (stories[cursor.pieces[index].story].article.page.map { $0 <= number } ?? false)
         }.count
-        if overdue > 0 { page.terms["page hint", default: 0] += PlanCost.pageHint * Double(overdue) }
-        if cursor.skips > 0 { page.terms["priority", default: 0] += PlanCost.skip * Double(cursor.skips) }
+        if overdue > 0 { page.terms.add(.pageHint, PlanCost.pageHint * Double(overdue)) }
+        if cursor.skips > 0 { page.terms.add(.priority, PlanCost.skip * Double(cursor.skips)) }
         // What was used of the queue leaves it; what jumped waits for the next page.
         let consumed = cursor.consumed
         let consumedIDs = Set(consumed.map(\.id))
@@ -361,7 +361,7 @@ struct ModularPlanner {
 
     struct GroupResult {
         var modules: [PlannedModule] = []
-        var terms: [String: Double] = [:]
+        var terms = CostTerms()
     }
 
     /// Places `piece` at `width` in at most `room` lines: whole when it fits, cut with a jump
@@ -455,7 +455,7 @@ struct ModularPlanner {
         let left = bottom - y
         var modules = result.modules
         var stretchTerms = distribute(left, width: width, over: &modules)
-        var boxTerms: [String: Double]?
+        var boxTerms: CostTerms?
         var boxModules: [PlannedModule] = []
         if left >= 6 {
             let gap = modules.isEmpty ? 0 : 1
@@ -468,19 +468,21 @@ struct ModularPlanner {
                 var withBox = result.modules
                 let module = PlannedModule(column: column, width: width, top: y + gap, depth: left - gap, box: box)
                 let extra = left - gap - natural
-                boxTerms = ["box": (allowBoxes ? PlanCost.box : PlanCost.spareBox) + PlanCost.boxLine * Double(extra)]
+                var terms = CostTerms()
+                terms[.box] = (allowBoxes ? PlanCost.box : PlanCost.spareBox) + PlanCost.boxLine * Double(extra)
+                boxTerms = terms
                 withBox.append(module)
                 boxModules = withBox
             }
         }
-        if let terms = boxTerms, terms.values.reduce(0, +) < stretchTerms.values.reduce(0, +) {
+        if let terms = boxTerms, terms.total < stretchTerms.total {
             result.modules = boxModules
             if let b = boxModules.last?.box { cursor.used.insert(b) }
             stretchTerms = terms
         } else {
             result.modules = modules
         }
-        for (k, v) in stretchTerms { result.terms[k, default: 0] += v }
+        result.terms.add(stretchTerms)
         if let reserve {
             let boxTop = (result.modules.last.map { $0.top + $0.depth } ?? top) + (result.modules.isEmpty ? 0 : 1)
             result.modules.append(PlannedModule(column: column, width: width, top: boxTop, depth: top + height - boxTop, box: reserve))
@@ -491,10 +493,11 @@ struct ModularPlanner {
 
     /// Spreads `lines` of added depth over the modules of a group, a line at a time to whichever
     /// costs least, moving the modules below down; returns the cost terms (holes included).
-    func distribute(_ lines: Int, width: Int, over modules: inout [PlannedModule]) -> [String: Double] {
+    func distribute(_ lines: Int, width: Int, over modules: inout [PlannedModule]) -> CostTerms {
+        var terms = CostTerms()
         guard !modules.isEmpty else {
-            guard lines > 0 else { return [:] }
-            return ["holes": PlanCost.hole * Double(lines * width)]
+            if lines > 0 { terms[.holes] = PlanCost.hole * Double(lines * width) }
+            return terms
         }
         var added = Array(repeating: 0, count: modules.count)
         var current = modules.indices.map { Self.justifyCost(modules[$0], extra: 0).cost }
@@ -516,7 +519,9 @@ struct ModularPlanner {
             holes += h
             stretch += c - Double(h) * PlanCost.hole
         }
-        return ["stretch": stretch, "holes": Double(holes) * PlanCost.hole]
+        terms[.stretch] = stretch
+        terms[.holes] = Double(holes) * PlanCost.hole
+        return terms
     }
 
     /// Sets how a module takes `extra` more lines: one under its head, the rest in each leg at
@@ -555,30 +560,30 @@ struct ModularPlanner {
             guard let piece = module.piece, let fit = module.fit else { continue }
             let info = stories[piece.story]
             if fit.end != nil {
-                page.terms["jumps", default: 0] += PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
-                    + PlanCost.jumpedLine * Double(fit.linesLeft)
+                page.terms.add(.jumps, PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
+                    + PlanCost.jumpedLine * Double(fit.linesLeft))
             }
             if !info.preferred.contains(module.width) && !(piece.isContinuation && module.width <= 3) {
-                page.terms["width", default: 0] += PlanCost.width
+                page.terms.add(.width, PlanCost.width)
             }
             if !piece.isContinuation {
                 starts.append(module)
-                if let hint = info.article.page, hint != page.number { page.terms["page hint", default: 0] += PlanCost.pageHint }
+                if let hint = info.article.page, hint != page.number { page.terms.add(.pageHint, PlanCost.pageHint) }
             }
         }
         if page.number == 1 {
             let n = starts.count
-            if n < 3 { page.terms["front stories"] = PlanCost.frontTooFew * Double(3 - n) }
-            if n > 5 { page.terms["front stories"] = PlanCost.frontTooMany * Double(n - 5) }
+            if n < 3 { page.terms[.frontStories] = PlanCost.frontTooFew * Double(3 - n) }
+            if n > 5 { page.terms[.frontStories] = PlanCost.frontTooMany * Double(n - 5) }
         }
         for (i, a) in starts.enumerated() {
             for b in starts[(i + 1)...] {
                 if a.top == b.top && (a.column + a.width == b.column || b.column + b.width == a.column) {
-                    page.terms["tombstones", default: 0] += PlanCost.tombstone
+                    page.terms.add(.tombstones, PlanCost.tombstone)
                 }
                 let ra = stories[a.piece!.story].rank, rb = stories[b.piece!.story].rank
                 let (high, low) = ra < rb ? (a, b) : (b, a)
-                if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms["priority", default: 0] += PlanCost.priority }
+                if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms.add(.priority, PlanCost.priority) }
             }
         }
     }

@@ -473,7 +473,7 @@ public struct PagePlanner {
         let pageReport = FitReport.Page(
             number: page.number, filled: 1 - Double(page.holes) / Double(max(1, page.lines * layout.columns)),
             stories: names.uniqued(), holes: page.holes, jumps: jumps, boxes: boxNames, addedSpace: added,
-            cost: (page.cost * 10).rounded() / 10, costTerms: page.terms.mapValues { ($0 * 10).rounded() / 10 })
+            cost: (page.cost * 10).rounded() / 10, costTerms: page.terms.byName.mapValues { ($0 * 10).rounded() / 10 })
         return (display, pageReport)
     }
 

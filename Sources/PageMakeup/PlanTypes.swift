@@ -51,8 +51,8 @@ struct PlannedPage {
     var lines: Int
     var modules: [PlannedModule] = []
     var groups: [PlannedGroup] = []
-    var terms: [String: Double] = [:]
-    var cost: Double { terms.values.reduce(0, +) }
+    var terms = CostTerms()
+    var cost: Double { terms.total }
     /// One line for debugging: page, holes, cost, and each module as story/width×depth.
     var summary: String {
         var parts: [String] = []
@@ -63,7 +63,72 @@ struct PlannedPage {
     }
 
     /// Lines of legs left empty, in modules and in groups with nothing in them.
-    var holes: Int { Int(((terms["holes"] ?? 0) / PlanCost.hole).rounded()) }
+    var holes: Int { Int(((terms[.holes] ?? 0) / PlanCost.hole).rounded()) }
+}
+
+/// A page's cost term by term: fixed slots, summed in a fixed order. (Kept in a dictionary, the
+/// terms were summed in its order, which changes from run to run, and so did the last digit of
+/// a cost: a tie between two plans went either way and the same issue made different pages.)
+struct CostTerms {
+    enum Term: Int, CaseIterable {
+        case page, houseOnly, nothingPlaced, holes, stretch, band, box, jumps, jumpsDeferred, width, frontStories,
+             tombstones, pageHint, priority
+
+        /// The name the fit report gives the term.
+        var name: String {
+            switch self {
+            case .page: "page"
+            case .houseOnly: "house only"
+            case .nothingPlaced: "nothing placed"
+            case .holes: "holes"
+            case .stretch: "stretch"
+            case .band: "band"
+            case .box: "box"
+            case .jumps: "jumps"
+            case .jumpsDeferred: "jumps deferred"
+            case .width: "width"
+            case .frontStories: "front stories"
+            case .tombstones: "tombstones"
+            case .pageHint: "page hint"
+            case .priority: "priority"
+            }
+        }
+    }
+
+    private var values = SIMD16<Double>()
+    private var present: UInt16 = 0
+
+    /// A term's value; nil when the page has no such term.
+    subscript(term: Term) -> Double? {
+        get { present & (1 << term.rawValue) != 0 ? values[term.rawValue] : nil }
+        set {
+            values[term.rawValue] = newValue ?? 0
+            if newValue == nil { present &= ~(1 << term.rawValue) } else { present |= 1 << term.rawValue }
+        }
+    }
+
+    mutating func add(_ term: Term, _ value: Double) {
+        values[term.rawValue] += value
+        present |= 1 << term.rawValue
+    }
+
+    mutating func add(_ other: CostTerms) {
+        values += other.values
+        present |= other.present
+    }
+
+    var total: Double {
+        var sum = 0.0
+        for i in 0..<Term.allCases.count { sum += values[i] }
+        return sum
+    }
+
+    /// The terms the page has, by name, for the fit report.
+    var byName: [String: Double] {
+        var out: [String: Double] = [:]
+        for term in Term.allCases where present & (1 << term.rawValue) != 0 { out[term.name] = values[term.rawValue] }
+        return out
+    }
 }
 
 /// The head of a module: kicker, headline, deck and byline (or a jump head), and the picture.
