@@ -26,6 +26,9 @@ struct Item {
     /// A break inside an address or inside a word wider than the column: a line that ends here
     /// with no word space on it could not have been avoided.
     var isInsideToken = false
+    /// A hyphenation point from the dictionary: a break the first pass, which sets without
+    /// hyphenating, passes over.
+    var isDictionaryHyphen = false
     /// Demerits a break here adds on top of its penalty: a cut between two letters of an
     /// over-wide word with no hyphen must lose to any other line, a lone word included.
     var extraDemerits = 0.0
@@ -283,6 +286,7 @@ struct ItemBuilder {
                     penalty = .penalty(b.cost, flagged: before == UInt8(ascii: "-"))
                 }
                 penalty.isInsideToken = overWide || isAddress
+                penalty.isDictionaryHyphen = b.dictionary
                 if b.cost >= ItemSettings.emergencyPenalty {
                     penalty.penalty = 0
                     penalty.extraDemerits = ItemSettings.emergencyDemerits
@@ -316,25 +320,29 @@ struct ItemBuilder {
     /// Where a word segment may break, and at what cost, in order; only between clusters, so
     /// no ligature is split.
     private func computeBreaks(_ key: BreakCache.Key, clusterStarts: Set<Int>) -> [BreakCache.Break] {
-        var breaks: [(offset: Int, cost: Double, hyphen: Bool)] = []
+        var breaks: [BreakCache.Break] = []
         for offset in key.softHyphens where offset > 0 && offset < key.text.utf8.count {
-            breaks.append((offset, ItemSettings.hyphenPenalty, true))
+            breaks.append(BreakCache.Break(offset: offset, cost: ItemSettings.hyphenPenalty, hyphen: true))
         }
         if key.isAddress {
-            breaks += Self.addressBreaks(key.text)
+            breaks += Self.addressBreaks(key.text).map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
         } else {
-            breaks += Self.dashBreaks(key.text)
-            if key.hyphenate { breaks += dictionaryBreaks(key.text) }
+            breaks += Self.dashBreaks(key.text).map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
+            if key.hyphenate {
+                breaks += dictionaryBreaks(key.text).map {
+                    BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen, dictionary: true)
+                }
+            }
         }
         // A word wider than the column is cut where it can be, rather than run into the gutter.
         if key.overWide {
             let have = Set(breaks.map(\.offset))
             breaks += Self.emergencyBreaks(key.text).filter { !have.contains($0.offset) }
+                .map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
         }
         var seen = Set<Int>()
         return breaks.filter { clusterStarts.contains($0.offset) }.sorted { $0.offset < $1.offset }
             .filter { seen.insert($0.offset).inserted }
-            .map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
     }
 
     /// Dictionary hyphenation of each run of letters in `text`.
@@ -470,6 +478,8 @@ final class BreakCache {
         var offset: Int
         var cost: Double
         var hyphen: Bool
+        /// From the hyphenation dictionary (not a soft hyphen the author put in).
+        var dictionary = false
     }
 
     private var cache: [Key: [Break]] = [:]

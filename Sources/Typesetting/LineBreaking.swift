@@ -19,6 +19,9 @@ enum LineBreaker {
         /// In the last pass a line may be as loose as it must be, and overfull where nothing
         /// else fits, rather than fail.
         var isFinalPass = false
+        /// Whether the dictionary's hyphenation points may be taken (TeX's first pass sets
+        /// without them; soft hyphens and a word's own hyphens are always allowed).
+        var hyphenate = true
 
         /// TeX's \linepenalty: a line's base cost, so fewer lines win among equals.
         static let linePenalty = 10.0
@@ -161,15 +164,20 @@ enum LineBreaker {
                           totals: totalsAfter(-1, items, sums), demerits: 0, previous: nil, overfull: false,
                           leftHang: leftHang(items, firstBox: firstBox(from: 0, items)))]
         var active = [0]
+        var stillActive: [Int] = []
+        // The best new node per (fitness, hyphen run), keyed fitness × 8 + run; `found` marks
+        // the keys set at this break. Kept across breaks: this loop runs for every legal break.
+        var bestDemerits = [Double](repeating: 0, count: 32)
+        var bestFrom = [Int](repeating: 0, count: 32)
+        var bestOverfull = [Bool](repeating: false, count: 32)
 
-        for b in items.indices where isLegalBreak(items, b) {
+        for b in items.indices where isLegalBreak(items, b) && (p.hyphenate || !items[b].isDictionaryHyphen) {
             let item = items[b]
             let forced = item.kind == .penalty && item.penalty <= -Item.infinity
             let breakWidth = item.kind == .penalty ? item.width : 0
             let hangRight = rightHang(items, at: b)
-            // The best new node per (fitness, hyphen run).
-            var best: [Int: (demerits: Double, from: Int, r: Double, overfull: Bool)] = [:]
-            var stillActive: [Int] = []
+            var found: UInt32 = 0
+            stillActive.removeAll(keepingCapacity: true)
             var deactivated: (demerits: Double, from: Int)?
 
             for a in active {
@@ -226,22 +234,32 @@ enum LineBreaker {
                 demerits += node.demerits
                 let run = item.flagged ? node.hyphenRun + 1 : 0
                 let key = fit * 8 + run
-                if best[key] == nil || demerits < best[key]!.demerits {
-                    best[key] = (demerits, a, r, false)
+                if found & (1 << key) == 0 || demerits < bestDemerits[key] {
+                    found |= 1 << key
+                    bestDemerits[key] = demerits
+                    bestFrom[key] = a
+                    bestOverfull[key] = false
                 }
             }
 
             // Nothing can reach this break and nothing stays active: in the last pass, accept an
             // overfull line from the best node that could not fit, rather than fail.
-            if best.isEmpty && stillActive.isEmpty, p.isFinalPass, let (d, from) = deactivated {
-                best[8] = (d + 100_000, from, -1, true)
+            if found == 0 && stillActive.isEmpty, p.isFinalPass, let (d, from) = deactivated {
+                found = 1 << 8
+                bestDemerits[8] = d + 100_000
+                bestFrom[8] = from
+                bestOverfull[8] = true
             }
-            active = stillActive
-            for (key, candidate) in best.sorted(by: { $0.key < $1.key }) {
-                let from = nodes[candidate.from]
+            swap(&active, &stillActive)
+            // New nodes in key order.
+            var keys = found
+            while keys != 0 {
+                let key = keys.trailingZeroBitCount
+                keys &= keys - 1
+                let from = nodes[bestFrom[key]]
                 nodes.append(Node(position: b, line: from.line + 1, fitness: key / 8, hyphenRun: key % 8,
                                   flagged: item.flagged, totals: totalsAfter(b, items, sums),
-                                  demerits: candidate.demerits, previous: candidate.from, overfull: candidate.overfull,
+                                  demerits: bestDemerits[key], previous: bestFrom[key], overfull: bestOverfull[key],
                                   leftHang: leftHang(items, firstBox: firstBox(from: b + 1, items))))
                 active.append(nodes.count - 1)
             }

@@ -64,9 +64,9 @@ public final class Typesetter {
     public func set(_ runs: [TextRun], language: String, measure: Double,
                     format: ParagraphFormat = ParagraphFormat()) throws(FontError) -> SetParagraph {
         guard let firstStyle = runs.first?.style else { return SetParagraph(lines: [], missingCharacters: [], pass: 0, spaceBefore: format.spaceBefore, spaceAfter: format.spaceAfter) }
-        func build(hyphenate: Bool) throws(FontError) -> ItemBuilder {
+        func build() throws(FontError) -> ItemBuilder {
             var builder = ItemBuilder(shaper: shaper, hyphenation: hyphenation, breakCache: breakCache, settings: ItemSettings(
-                measure: measure, justified: format.alignment == .justified, hyphenate: hyphenate && format.hyphenate,
+                measure: measure, justified: format.alignment == .justified, hyphenate: format.hyphenate,
                 firstLineIndent: format.firstLineIndent, language: language,
                 hangingPunctuation: format.hangingPunctuation))
             try builder.build(runs)
@@ -78,18 +78,19 @@ public final class Typesetter {
         var pass: Int
         switch format.algorithm {
         case .firstFit:
-            builder = try build(hyphenate: true)
+            builder = try build()
             result = LineBreaker.firstFit(builder.items, measure: measure)
             pass = 0
         case .totalFit:
             // TeX's passes: without hyphenation at tolerance 100 (\pretolerance); with it at 200
             // (\tolerance), only where the first fails; then with emergency stretch; and last,
             // any line however loose, overfull only where nothing else fits.
-            builder = try build(hyphenate: false)
+            // The items are made once, with the dictionary's hyphenation points; the first pass
+            // passes over them.
+            builder = try build()
             pass = 1
-            var found = LineBreaker.totalFit(builder.items, .init(measure: measure, tolerance: 100))
+            var found = LineBreaker.totalFit(builder.items, .init(measure: measure, tolerance: 100, hyphenate: false))
             if found == nil {
-                builder = try build(hyphenate: true)
                 pass = 2
                 found = LineBreaker.totalFit(builder.items, .init(measure: measure, tolerance: 200))
             }
