@@ -152,19 +152,18 @@ final class BodyFitter {
         // An upper bound that holds everything: all of it in one leg below the deepest top.
         let total = blocks[position.block..<end].reduce(0) { $0 + $1.height + $1.spaceBefore + $1.spaceAfter }
         var high = max(low, min(bottoms.max() ?? 0, (tops.max() ?? 0) + total))
-        var best: BlockFlow.Slots?
+        var best: BlockFlow?
         while low <= high {
             let mid = (low + high) / 2
             var shorter = flow
             shorter.columns = tops.indices.map { c in leg(c, top: tops[c], lines: max(0, min(bottoms[c], mid) - tops[c])) }
-            let result = shorter.slots(blocks, from: position, until: end)
-            if result.rest == nil {
-                best = result
+            if shorter.holds(blocks, from: position, until: end) {
+                best = shorter
                 high = mid - 1
             } else {
                 low = mid + 1
             }
         }
-        return best
+        return best?.slots(blocks, from: position, until: end)
     }
 }

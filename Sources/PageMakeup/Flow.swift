@@ -128,6 +128,16 @@ public struct BlockFlow {
 
     /// The flow, as slots.
     public func slots(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Slots {
+        slots(blocks, from: start, until: end, recording: true)
+    }
+
+    /// Whether everything from `start` up to block `end` fits the columns: the flow without
+    /// its slots, for a search that tries many column depths.
+    public func holds(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int? = nil) -> Bool {
+        slots(blocks, from: start, until: end, recording: false).rest == nil
+    }
+
+    private func slots(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int?, recording: Bool) -> Slots {
         let stop = min(end ?? blocks.count, blocks.count)
         var placed: [Slot] = []
         var used = Array(repeating: 0, count: columns.count)
@@ -174,9 +184,13 @@ public struct BlockFlow {
             if take == 0 && used[column] == 0 { take = max(fit, 0) }
             if take > 0 {
                 var slot = used[column] + gap
-                for index in u..<(u + take) {
-                    placed.append(Slot(block: b, unit: index, column: column, origin: origin(column, slot)))
-                    slot += block.units[index].height
+                if recording {
+                    for index in u..<(u + take) {
+                        placed.append(Slot(block: b, unit: index, column: column, origin: origin(column, slot)))
+                        slot += block.units[index].height
+                    }
+                } else {
+                    slot += take == fit ? height : block.units[u..<(u + take)].reduce(0) { $0 + $1.height }
                 }
                 used[column] = slot
                 u += take
