@@ -41,10 +41,11 @@ let package = Package(
         ]),
         .target(name: "Typesetting", dependencies: ["IssueModel", "CHarfBuzz", "CFreeType", "CHyphen"]),
         .target(name: "PageMakeup", dependencies: ["IssueModel", "Typesetting"]),
-        // PDFOutput draws display lists; it names Typesetting only for the glyph-run and face
-        // types those lists hold, and never calls HarfBuzz or FreeType. TurboJPEG decodes
-        // JPEGs for previews; the PDF gets the JPEG's own bytes. qpdf sets the print boxes
-        // Cairo cannot and puts PNGs' compressed rows in as they are (zlib checks them).
+        // PDFOutput writes display lists as PDF itself (zlib for its streams); it names
+        // Typesetting for the glyph-run and face types those lists hold and for FontProgram
+        // (metrics and subsetting, by HarfBuzz), and never calls HarfBuzz or FreeType itself.
+        // Cairo draws PNG previews and imposed sheets; TurboJPEG decodes JPEGs that must be
+        // decoded; qpdf sets the print boxes and PNG rows on imposed sheets, which Cairo cannot.
         .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF", "CZlib"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),

@@ -96,6 +96,43 @@ final class ImageSurfaces {
         }
     }
 
+    /// What a PDF writer embeds for a picture.
+    enum Source {
+        /// The file's own bytes, with its size and colour components (1, 3 or 4).
+        case jpeg([UInt8], width: Int, height: Int, components: Int)
+        case png(PNGPassthrough)
+        /// Decoded (laid on white, made gray if asked): an RGB24 surface this object owns.
+        case pixels(OpaquePointer)
+    }
+
+    /// How the PDF writer embeds `image`: as it is where it can, else as pixels.
+    func source(for image: PageImage) throws(PDFOutputError) -> Source {
+        if carryAsIs {
+            switch try (carried[image.path] ?? Result { () throws(PDFOutputError) -> Carried in try Self.carry(image) }).get() {
+            case .png(let picture):
+                return .png(picture)
+            case .jpeg(let bytes):
+                guard let handle = tjInitDecompress() else { throw .image(image.path, "TurboJPEG is not available") }
+                defer { tjDestroy(handle) }
+                let (width, height, colorspace) = try Self.jpegHeader(bytes, handle: handle, path: image.path)
+                let components = colorspace == Int32(TJCS_GRAY.rawValue) ? 1
+                    : colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) ? 4 : 3
+                return .jpeg(bytes, width: Int(width), height: Int(height), components: components)
+            case .decoded:
+                break
+            }
+        }
+        if let known = surfaces[image.path] { return .pixels(known) }
+        let surface: OpaquePointer
+        switch image.format {
+        case .png: surface = try png(image.path)
+        case .jpeg: surface = try jpeg(image.path)
+        }
+        if grayscale { Self.makeGray(surface) }
+        surfaces[image.path] = surface
+        return .pixels(surface)
+    }
+
     /// How `image` goes into a PDF; throws when the file cannot be read or is a damaged JPEG.
     static func carry(_ image: PageImage) throws(PDFOutputError) -> Carried {
         let path = image.path

@@ -19,9 +19,9 @@ public enum PDFOutputError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Draws display lists with Cairo: a PDF with its fonts embedded and subset, every word
-/// extractable (glyphs drawn with their text and clusters), links, an outline and fixed
-/// metadata; or PNG previews of the pages.
+/// Writes display lists: a PDF (by `PDFRenderer`, directly) with its fonts embedded and
+/// subset, every word extractable, links, an outline and fixed metadata; imposed sheets and PNG
+/// previews of the pages drawn with Cairo.
 public enum PDFWriter {
     /// Writes the PDF through a temporary file beside `path`, renamed into place only when
     /// complete: a failed build never leaves half a PDF. Returns what was made.
@@ -39,8 +39,11 @@ public enum PDFWriter {
             if let imposition = options.imposition {
                 summary = try Imposing.write(document, imposition: imposition, images: images, to: temporary)
             } else {
-                try render(document, to: temporary, options: options, images: images)
+                try PDFRenderer(document: document, options: options, images: images).write(to: temporary)
+                try replace(path, with: temporary)
+                return summary
             }
+            // Imposed sheets come from Cairo: their boxes and PNG pictures are put in after it.
             var boxes: PDFPostPass.Boxes?
             if let press = options.press, let first = document.pages.first {
                 // Boxes in PDF coordinates, from the bottom-left corner of the enlarged page.
@@ -59,63 +62,6 @@ public enum PDFWriter {
             try? FileManager.default.removeItem(atPath: finished)
             throw error
         }
-    }
-
-    private static func render(_ document: DisplayDocument, to path: String, options: PrintOptions,
-                               images: ImageSurfaces) throws(PDFOutputError) {
-        guard let first = document.pages.first else { throw .cairo("a document without pages") }
-        let margin = options.press.map { PrintOptions.markSpace + $0.bleed } ?? 0
-        guard let surface = cairo_pdf_surface_create(path, first.width + 2 * margin, first.height + 2 * margin),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            throw .write(path)
-        }
-        defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
-        setMetadata(document.metadata, on: surface)
-
-        let fonts = CairoFonts()
-        guard let cr = cairo_create(surface) else { throw .cairo("no drawing context") }
-        defer { cairo_destroy(cr) }
-        // The pages sit in one "Document" structure element. Besides making a tagged PDF, this
-        // works around Cairo 1.16, which otherwise leaves the structure tree root it reserves
-        // for link annotations unwritten and the file damaged (qpdf: "object 3 0 not found").
-        cairo_tag_begin(cr, "Document", "")
-        for (index, page) in document.pages.enumerated() {
-            if index > 0 { cairo_pdf_surface_set_size(surface, page.width + 2 * margin, page.height + 2 * margin) }
-            cairo_save(cr)
-            cairo_translate(cr, margin, margin)
-            try draw(page, on: cr, fonts: fonts, images: images)
-            cairo_restore(cr)
-            if let press = options.press { drawCropMarks(on: cr, page: page, bleed: press.bleed) }
-            if index == document.pages.count - 1 { cairo_tag_end(cr, "Document") }
-            cairo_show_page(cr)
-        }
-        for entry in document.outline where document.pages.indices.contains(entry.page) {
-            let target = "page=\(entry.page + 1) pos=[0 \(format(entry.y + margin))]"
-            _ = cairo_pdf_surface_add_outline(surface, 0, entry.title, target, cairo_pdf_outline_flags_t(0))
-        }
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(String(cString: cairo_status_to_string(status))) }
-    }
-
-    /// Crop marks at the trim's corners, in the space outside the bleed: hairlines 12 pt long,
-    /// 3 pt clear of the bleed so they never print on the page.
-    private static func drawCropMarks(on cr: OpaquePointer, page: DisplayPage, bleed: Double) {
-        let o = PrintOptions.markSpace + bleed
-        let gap = bleed + 3, length = 12.0
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        cairo_set_line_width(cr, 0.25)
-        for x in [o, o + page.width] {
-            for y in [o, o + page.height] {
-                let dx: Double = x == o ? -1 : 1, dy: Double = y == o ? -1 : 1
-                cairo_move_to(cr, x + dx * gap, y)
-                cairo_line_to(cr, x + dx * (gap + length), y)
-                cairo_move_to(cr, x, y + dy * gap)
-                cairo_line_to(cr, x, y + dy * (gap + length))
-            }
-        }
-        cairo_stroke(cr)
     }
 
     /// Writes one PNG per page, `<basename>-<n>.png` (n from 1), at `resolution` pixels per inch.

@@ -1,0 +1,211 @@
+import CZlib
+import Foundation
+
+/// A PDF file written object by object (PDF 32000-1 §7.5): numbered objects, streams deflated,
+/// the cross-reference table and trailer at the end. Objects are numbered when reserved and
+/// may be written in any order; the file goes out through a buffer, so pictures never sit in
+/// memory twice.
+final class PDFFile {
+    private let file: UnsafeMutablePointer<FILE>
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var written = 0
+    private var offsets: [Int?] = [nil]
+    private var failed = false
+
+    init(path: String) throws(PDFOutputError) {
+        guard let file = fopen(path, "wb") else { throw .write(path) }
+        self.file = file
+        self.path = path
+        buffer.reserveCapacity(1 << 20)
+        // A binary comment line, so transfer programs treat the file as binary.
+        raw("%PDF-1.5\n%\u{e2}\u{e3}\u{cf}\u{d3}\n")
+    }
+
+    deinit { fclose(file) }
+
+    /// A number for an object written later.
+    func reserve() -> Int {
+        offsets.append(nil)
+        return offsets.count - 1
+    }
+
+    /// Writes object `number` with `body` (a dictionary, array, or other value).
+    func object(_ number: Int, _ body: String) {
+        begin(number)
+        raw(body)
+        raw("\nendobj\n")
+    }
+
+    /// Writes a stream object: `dictionary` holds what is not about length or filter.
+    func stream(_ number: Int, dictionary: String = "", bytes: [UInt8], compress: Bool = true,
+                filter: String? = nil, decodeParameters: String? = nil) {
+        var data = bytes
+        var filters = filter
+        if compress && filter == nil, let deflated = Self.deflate(bytes) {
+            data = deflated
+            filters = "/FlateDecode"
+        }
+        begin(number)
+        raw("<<" + dictionary + " /Length \(data.count)")
+        if let filters { raw(" /Filter " + filters) }
+        if let decodeParameters { raw(" /DecodeParms " + decodeParameters) }
+        raw(" >>\nstream\n")
+        append(data)
+        raw("\nendstream\nendobj\n")
+    }
+
+    /// The cross-reference table and the trailer; then the file is closed.
+    func finish(root: Int, info: Int?) throws(PDFOutputError) {
+        let start = written + buffer.count
+        raw("xref\n0 \(offsets.count)\n0000000000 65535 f \n")
+        for offset in offsets.dropFirst() {
+            // An object reserved and never written is a free entry.
+            raw(offset.map { String(format: "%010d 00000 n \n", $0) } ?? "0000000000 65535 f \n")
+        }
+        raw("trailer\n<< /Size \(offsets.count) /Root \(root) 0 R" + (info.map { " /Info \($0) 0 R" } ?? "") + " >>\n")
+        raw("startxref\n\(start)\n%%EOF\n")
+        flush()
+        if fflush(file) != 0 { failed = true }
+        if failed { throw .write(path) }
+    }
+
+    private func begin(_ number: Int) {
+        offsets[number] = written + buffer.count
+        raw("\(number) 0 obj\n")
+    }
+
+    private func raw(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    private func append(_ bytes: [UInt8]) {
+        if bytes.count >= 1 << 16 {
+            flush()
+            write(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 20 { flush() }
+        }
+    }
+
+    private func flush() {
+        write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let count = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        if count != bytes.count { failed = true }
+        written += bytes.count
+    }
+
+    /// zlib's deflate at level 4: a third of the default level's time for content streams 8 % larger
+    /// (measured on the large benchmark issue). Nil if zlib fails.
+    static func deflate(_ bytes: [UInt8], level: Int32 = 4) -> [UInt8]? {
+        var size = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let status = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                compress2(dst.baseAddress, &size, src.baseAddress, uLong(bytes.count), level)
+            }
+        }
+        guard status == Z_OK else { return nil }
+        out.removeSubrange(Int(size)...)
+        return out
+    }
+
+    // MARK: Values
+
+    /// A text string (§7.9.2.2): literal when it is printable ASCII, else UTF-16BE with its mark.
+    static func text(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return literal(Array(s.utf8)) }
+        var hex = "<FEFF"
+        for unit in s.utf16 { hex += String(format: "%04X", unit) }
+        return hex + ">"
+    }
+
+    /// A literal string of bytes, with `(`, `)` and `\` escaped and anything unprintable in octal.
+    static func literal(_ bytes: [UInt8]) -> String {
+        var out = "("
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"): out += "\\" + String(UnicodeScalar(b))
+            case 0x20..<0x7F: out += String(UnicodeScalar(b))
+            default: out += String(format: "\\%03o", b)
+            }
+        }
+        return out + ")"
+    }
+}
+
+/// A page's content stream, built as bytes: numbers are written by hand (three decimals at
+/// most, no exponent), this being the loop every glyph of the issue goes through.
+struct ContentStream {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    mutating func op(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func space() { bytes.append(0x20) }
+
+    mutating func newline() { bytes.append(0x0A) }
+
+    /// `x` to three decimals, trailing zeros dropped, then a space.
+    mutating func number(_ x: Double) {
+        var thousandths = Int((x * 1000).rounded())
+        if thousandths < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            thousandths = -thousandths
+        }
+        let whole = thousandths / 1000
+        var fraction = thousandths % 1000
+        integer(whole)
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: "."))
+            var digits = 3
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+            let divisor = [1, 10, 100, 1000][digits - 1]
+            var d = divisor
+            var f = fraction
+            while d > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(f / d))
+                f %= d
+                d /= 10
+            }
+        }
+        bytes.append(0x20)
+    }
+
+    private mutating func integer(_ n: Int) {
+        if n < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(n))
+            return
+        }
+        var digits: [UInt8] = []
+        var v = n
+        while v > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        }
+        bytes.append(contentsOf: digits.reversed())
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// A glyph index as four hex digits (inside a `<…>` string).
+    mutating func glyph(_ id: UInt32) {
+        let d = Self.hexDigits
+        bytes.append(d[Int(id >> 12 & 15)])
+        bytes.append(d[Int(id >> 8 & 15)])
+        bytes.append(d[Int(id >> 4 & 15)])
+        bytes.append(d[Int(id & 15)])
+    }
+}
