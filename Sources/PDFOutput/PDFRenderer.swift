@@ -19,26 +19,35 @@ struct PDFRenderer {
     let options: PrintOptions
     let images: ImageSurfaces
 
-    /// A font as the document uses it: its resource name, the glyphs shown and their text.
+    /// A font as the document uses it: its resource name, the glyphs shown and their text,
+    /// in arrays by glyph index (this is looked up for every glyph of the issue).
     private final class UsedFont {
         let name: String
         let object: Int
         let program: FontProgram
-        /// Glyph widths in text space units (thousandths of the size), by glyph.
-        var widths: [UInt32: Double] = [:]
-        var text: [UInt32: String] = [:]
+        /// Widths in text space units (thousandths of the size); negative for a glyph not shown.
+        private var widths: [Double]
+        /// The text each glyph stands for (its first cluster's).
+        var text: [[UInt8]?]
         init(name: String, object: Int, program: FontProgram) {
             self.name = name
             self.object = object
             self.program = program
+            widths = Array(repeating: -1, count: program.glyphCount)
+            text = Array(repeating: nil, count: program.glyphCount)
         }
 
         func width(_ glyph: UInt32) -> Double {
-            if let known = widths[glyph] { return known }
+            let index = Int(glyph)
+            guard index < widths.count else { return 0 }
+            if widths[index] >= 0 { return widths[index] }
             let w = (Double(program.advance(of: glyph)) * 1000 / program.unitsPerEm * 1000).rounded() / 1000
-            widths[glyph] = w
+            widths[index] = w
             return w
         }
+
+        /// The glyphs shown, in order.
+        var glyphs: [UInt32] { widths.indices.filter { widths[$0] >= 0 }.map { UInt32($0) } }
     }
 
     func write(to path: String) throws(PDFOutputError) {
@@ -237,7 +246,7 @@ struct PDFRenderer {
         }
         var byte = 0, index = 0
         for cluster in run.clusters {
-            let piece = String(decoding: text[byte..<(byte + cluster.byteCount)], as: UTF8.self)
+            let piece = text[byte..<(byte + cluster.byteCount)]
             let glyphs = run.glyphs[index..<(index + cluster.glyphCount)]
             byte += cluster.byteCount
             index += cluster.glyphCount
@@ -245,13 +254,13 @@ struct PDFRenderer {
             // The first glyph of a cluster stands for its text; a glyph already standing for
             // another text keeps it, and this cluster gets its own as ActualText.
             var conflict = false
-            if first.id != 0 {
-                if let known = font.text[first.id] { conflict = known != piece } else { font.text[first.id] = piece }
+            if first.id != 0, Int(first.id) < font.text.count {
+                if let known = font.text[Int(first.id)] { conflict = !known.elementsEqual(piece) } else { font.text[Int(first.id)] = Array(piece) }
             }
             if conflict {
                 closeArray()
                 content.op("/Span << /ActualText ")
-                content.raw(PDFFile.text(piece))
+                content.raw(PDFFile.text(String(decoding: piece, as: UTF8.self)))
                 content.op(" >> BDC\n")
                 for glyph in glyphs { place(glyph) }
                 closeArray()
@@ -277,11 +286,11 @@ struct PDFRenderer {
     /// The embedded font: a Type 0 font over a CID font whose CIDs are the glyph indices.
     private func writeFont(_ used: UsedFont, file: PDFFile) throws(PDFOutputError) {
         let program = used.program
-        let glyphs = Set(used.widths.keys)
-        guard let subset = program.subset(keeping: glyphs) else { throw .font("cannot subset \(program.path)") }
+        let glyphs = used.glyphs
+        guard let subset = program.subset(keeping: Set(glyphs)) else { throw .font("cannot subset \(program.path)") }
         // The subset's tag: six capitals from the glyphs it holds, the same for the same glyphs.
         var hash: UInt64 = 0xcbf29ce484222325
-        for glyph in glyphs.sorted() { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
+        for glyph in glyphs { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
         hash = (hash ^ UInt64(truncatingIfNeeded: program.postScriptName.hashValueStable)) &* 0x100000001b3
         var tag = ""
         for _ in 0..<6 { tag.append(Character(UnicodeScalar(UInt8(65 + hash % 26)))); hash /= 26 }
@@ -313,7 +322,7 @@ struct PDFRenderer {
             w += "\(first) [" + run.map { Self.format(used.width($0)) }.joined(separator: " ") + "] "
             run = []
         }
-        for glyph in glyphs.sorted() {
+        for glyph in glyphs {
             if let last = run.last, glyph != last + 1 { flushRun() }
             run.append(glyph)
         }
@@ -322,7 +331,11 @@ struct PDFRenderer {
                     + " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                     + " /FontDescriptor \(descriptor) 0 R /DW 0 /W [\(w)]"
                     + (program.isCFF ? "" : " /CIDToGIDMap /Identity") + " >>")
-        file.stream(toUnicode, bytes: Array(Self.toUnicode(used.text).utf8))
+        var text: [UInt32: String] = [:]
+        for (glyph, bytes) in used.text.enumerated() {
+            if let bytes { text[UInt32(glyph)] = String(decoding: bytes, as: UTF8.self) }
+        }
+        file.stream(toUnicode, bytes: Array(Self.toUnicode(text).utf8))
         file.object(used.object, "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                     + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
     }

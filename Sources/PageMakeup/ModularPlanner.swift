@@ -280,7 +280,15 @@ struct ModularPlanner {
 
         var peek: Piece? { taken.firstIndex(of: false).map { pieces[$0] } }
         /// The first pieces not taken yet, at most `limit`.
-        func candidates(_ limit: Int) -> [Int] { Array(taken.indices.filter { !taken[$0] }.prefix(limit)) }
+        func candidates(_ limit: Int) -> [Int] {
+            var out: [Int] = []
+            out.reserveCapacity(limit)
+            for index in taken.indices where !taken[index] {
+                out.append(index)
+                if out.count == limit { break }
+            }
+            return out
+        }
         var consumed: [Piece] { pieces.indices.filter { taken[$0] }.map { pieces[$0] } }
         var isEmpty: Bool { !taken.contains(false) }
     }

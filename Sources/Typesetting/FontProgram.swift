@@ -23,6 +23,8 @@ public final class FontProgram {
     public let isSerif: Bool
     /// Outlines in PostScript (CFF), not TrueType, form.
     public let isCFF: Bool
+    /// Glyphs in the font: indices run from 0 to one less.
+    public let glyphCount: Int
 
     private let blob: OpaquePointer
     private let face: OpaquePointer
@@ -37,6 +39,7 @@ public final class FontProgram {
             throw .unreadable(path: path)
         }
         self.path = path
+        glyphCount = Int(hb_face_get_glyph_count(face))
         self.blob = blob
         self.face = face
         font = hb_font_create(face)
