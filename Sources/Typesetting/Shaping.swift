@@ -78,9 +78,19 @@ final class Shaper {
         var italic: Bool
     }
 
+    /// One HarfBuzz buffer, cleared for each text: a shaper serves one thread.
+    private let buffer: OpaquePointer = hb_buffer_create()
+    /// Per style number: its features, and its language as HarfBuzz knows it.
+    private var styleFeatures: [[hb_feature_t]] = []
+    private var styleLanguages: [hb_language_t?] = []
+    /// Per face: which ASCII characters it has (the common case, checked without FreeType).
+    private var asciiCoverage: [ObjectIdentifier: [Bool]] = [:]
+
     init(fonts: FontLibrary) {
         self.fonts = fonts
     }
+
+    deinit { hb_buffer_destroy(buffer) }
 
     /// The requested face, then the library's fallbacks.
     func faceChain(for style: TextStyle) throws(FontError) -> [FontFace] {
@@ -97,6 +107,8 @@ final class Shaper {
         let key = StyleKey(style: style, language: language)
         if let known = styleNumbers[key] { return known }
         styles.append(key)
+        styleFeatures.append(Self.features(for: style))
+        styleLanguages.append(hb_language_from_string(language, -1))
         styleNumbers[key] = styles.count - 1
         return styles.count - 1
     }
@@ -108,9 +120,63 @@ final class Shaper {
     func shape(_ text: String, style: Int) throws(FontError) -> ShapedText {
         let key = Key(text: text, style: style)
         if let hit = cache[key] { return hit }
-        let shaped = try shapeUncached(text, style: styles[style].style, language: styles[style].language)
+        let shaped: ShapedText
+        if let ascii = try shapeASCII(text, style: style) {
+            shaped = ascii
+        } else {
+            shaped = try shapeUncached(text, style: styles[style].style, language: styles[style].language)
+        }
         cache[key] = shaped
         return shaped
+    }
+
+    /// Text all in ASCII that the style's own face has every character of (most words): shaped
+    /// in one piece, its UTF-8 offsets the clusters as they are. Nil for anything else.
+    private func shapeASCII(_ text: String, style number: Int) throws(FontError) -> ShapedText? {
+        let style = styles[number].style
+        let chain = try faceChain(for: style)
+        let face = chain[0]
+        let covered: [Bool]
+        if let known = asciiCoverage[ObjectIdentifier(face)] {
+            covered = known
+        } else {
+            covered = (0..<128).map { face.covers(Unicode.Scalar(UInt8($0))) }
+            asciiCoverage[ObjectIdentifier(face)] = covered
+        }
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && covered[Int($0)] }) else { return nil }
+        var size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
+        if style.smallCaps {
+            if !hasSmallCapitals(face) { size *= TextStyle.syntheticSmallCapsScale }
+            for i in bytes.indices where bytes[i] >= 0x61 && bytes[i] <= 0x7A { bytes[i] -= 32 }
+            guard bytes.allSatisfy({ covered[Int($0)] }) else { return nil }
+        }
+        let rise = style.superscript ? style.size * TextStyle.superscriptRaise : 0
+        let scale = face.scale(at: size)
+        hb_buffer_clear_contents(buffer)
+        bytes.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { chars in
+                hb_buffer_add_utf8(buffer, chars.baseAddress, Int32(bytes.count), 0, Int32(bytes.count))
+            }
+        }
+        hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
+        hb_buffer_set_language(buffer, styleLanguages[number])
+        hb_buffer_guess_segment_properties(buffer)
+        styleFeatures[number].withUnsafeBufferPointer { hb_shape(face.hbFont, buffer, $0.baseAddress, UInt32($0.count)) }
+        var count: UInt32 = 0
+        let infos = hb_buffer_get_glyph_infos(buffer, &count)
+        let positions = hb_buffer_get_glyph_positions(buffer, &count)
+        var glyphs: [ShapedGlyph] = []
+        glyphs.reserveCapacity(Int(count))
+        for i in 0..<Int(count) {
+            let info = infos![i], position = positions![i]
+            glyphs.append(ShapedGlyph(
+                id: info.codepoint, face: 0,
+                advance: Double(position.x_advance) * scale + style.tracking * size,
+                xOffset: Double(position.x_offset) * scale, yOffset: Double(position.y_offset) * scale,
+                cluster: min(Int(info.cluster), bytes.count)))
+        }
+        return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: [])
     }
 
     private func shapeUncached(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
