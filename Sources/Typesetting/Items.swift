@@ -348,6 +348,21 @@ struct ItemBuilder {
     /// Dictionary hyphenation of each run of letters in `text`.
     private func dictionaryBreaks(_ text: String) -> [(offset: Int, cost: Double, hyphen: Bool)] {
         var out: [(Int, Double, Bool)] = []
+        // ASCII (most words): the letters are A–Z and a–z, a letter's offset its index.
+        let bytes = Array(text.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+            var i = 0
+            while i < bytes.count {
+                guard isLetter(bytes[i]) else { i += 1; continue }
+                let start = i
+                while i < bytes.count && isLetter(bytes[i]) { i += 1 }
+                for p in hyphenation.points(in: String(decoding: bytes[start..<i], as: UTF8.self), language: settings.language) {
+                    out.append((start + p, ItemSettings.hyphenPenalty, true))
+                }
+            }
+            return out
+        }
         var offset = 0
         var letters = ""
         var lettersStart = 0
