@@ -26,6 +26,8 @@ struct ModularPlanner {
     /// Tried when the stories run a little past a page count.
     var compact = 0
     let boxDepth: (HouseBox, Int) throws(FontError) -> Int
+    /// Set when a planner working ahead is no longer wanted: it stops at the next page.
+    var stop: StopFlag?
 
     struct State {
         var pending: [Piece] = []
@@ -50,6 +52,13 @@ struct ModularPlanner {
         return h
     }
 
+    /// Takes in the heads and box depths another planner of the same stories made.
+    mutating func adoptMeasures(of other: ModularPlanner) {
+        for (story, byWidth) in other.heads { heads[story, default: [:]].merge(byWidth) { mine, _ in mine } }
+        for (story, byWidth) in other.jumpHeads { jumpHeads[story, default: [:]].merge(byWidth) { mine, _ in mine } }
+        for (box, byWidth) in other.boxDepths { boxDepths[box, default: [:]].merge(byWidth) { mine, _ in mine } }
+    }
+
     mutating func depth(of box: HouseBox, width: Int) throws(FontError) -> Int {
         if let d = boxDepths[box]?[width] { return d }
         let d = try boxDepth(box, width)
@@ -70,7 +79,10 @@ struct ModularPlanner {
     // MARK: The edition
 
     /// Plans every page; tries more looseness until the page count is a multiple of the layout's.
-    mutating func planEdition() throws(FontError) -> [PlannedPage] {
+    /// Plans the edition; `ahead`, when given, is planning compact level 1 on another thread,
+    /// and its pages are taken instead of planning them here if the search comes to them.
+    mutating func planEdition(ahead: PlanningAhead? = nil) throws(FontError) -> [PlannedPage] {
+        defer { ahead?.stopIfUnused() }
         var best: [PlannedPage]?
         var bestCost = Double.infinity
         var bestCompact = 0
@@ -80,7 +92,14 @@ struct ModularPlanner {
         @discardableResult
         func attempt(_ looseness: Double, _ boxes: Bool, _ level: Int) throws(FontError) -> [PlannedPage] {
             compact = level
-            let pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
+            let pages: [PlannedPage]
+            if looseness == 0 && !boxes, let ahead, ahead.level == level {
+                pages = try ahead.take()
+                // Its heads and box depths, so that drawing the pages finds them made.
+                adoptMeasures(of: ahead.finished)
+            } else {
+                pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
+            }
             let cost = pages.reduce(0) { $0 + $1.cost } + (pages.count % multiple == 0 ? 0 : 100_000)
             if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil {
                 print("trial", looseness, boxes, level, pages.count, Int(cost), pages.map(\.summary))
@@ -131,6 +150,7 @@ struct ModularPlanner {
         var best: Partial?
         func total(_ p: Partial) -> Double { p.cost + (p.pages.count % multiple == 0 ? 0 : 100_000) }
         while !beam.isEmpty {
+            if stop?.isSet == true { return [] }
             var next: [Partial] = []
             for partial in beam {
                 let number = partial.pages.count + 1
@@ -594,5 +614,60 @@ struct ModularPlanner {
                 if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms.add(.priority, PlanCost.priority) }
             }
         }
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+/// An edition planned on another thread at a compact level, before the search knows whether it
+/// will want it: the search's trials are otherwise one after another on one core. The planner
+/// has a composer (and so fonts and dictionaries) and a body fitter of its own; its pages are
+/// the ones the search would plan itself at that level (planning is deterministic), so the
+/// issue comes out the same on one thread or two.
+final class PlanningAhead: @unchecked Sendable {
+    let level: Int
+    let box: ComposerBox
+    private var planner: ModularPlanner
+    private var result: Result<[PlannedPage], FontError>?
+    private let done = DispatchSemaphore(value: 0)
+    private let flag = StopFlag()
+    /// Whether the search took the pages (and so what the composer met counts).
+    private(set) var wasTaken = false
+
+    init(_ planner: ModularPlanner, box: ComposerBox, level: Int) {
+        self.level = level
+        self.box = box
+        self.planner = planner
+        self.planner.compact = level
+        self.planner.stop = flag
+        Thread.detachNewThread { [self] in
+            let planned = Result { () throws(FontError) -> [PlannedPage] in
+                try self.planner.planPages(looseness: 0, boxesAnywhere: false)
+            }
+            self.result = planned
+            self.done.signal()
+        }
+    }
+
+    /// The pages, waiting for them if need be.
+    func take() throws(FontError) -> [PlannedPage] {
+        done.wait()
+        done.signal()
+        wasTaken = true
+        return try result!.get()
+    }
+
+    /// The planner once it has planned (after `take`).
+    var finished: ModularPlanner { planner }
+
+    /// Tells the thread to stop if the search never took the pages; it is not waited for.
+    func stopIfUnused() {
+        if !wasTaken { flag.set() }
     }
 }

@@ -119,14 +119,26 @@ public struct PagePlanner {
 
         // Every story's body, once, in column measure.
         let composing = DispatchTime.now().uptimeNanoseconds
-        let measured = try storyInfos(issue, composer: &composer, pageLines: pageLines, diagnostics: &diagnostics)
+        var spare: StoryComposer?
+        let measured = try storyInfos(issue, composer: &composer, spare: &spare, pageLines: pageLines, diagnostics: &diagnostics)
         let infos = measured.0
         let missingByStory = measured.1
         let typesetting = DispatchTime.now().uptimeNanoseconds - composing
 
         let shared = ComposerBox(composer)
         var planner = modularPlanner(issue: issue, infos: infos, shared: shared, frontLines: frontLines, pageLines: pageLines)
-        let plan = try planner.planEdition()
+        // The second thread's composer plans the edition with smaller heads meanwhile: what the
+        // search tries second when the stories run past a page multiple.
+        let ahead = spare.map { spare in
+            let box = ComposerBox(spare)
+            return PlanningAhead(modularPlanner(issue: issue, infos: infos, shared: box, frontLines: frontLines, pageLines: pageLines),
+                                 box: box, level: 1)
+        }
+        let plan = try planner.planEdition(ahead: ahead)
+        if let ahead, ahead.wasTaken {
+            // What its composer met belongs to the issue's diagnostics, as if met here.
+            shared.composer.absorb(missing: ahead.box.composer.missingCharacters, overfull: ahead.box.composer.overfullLines)
+        }
 
         // Where each piece landed, so that jump lines name the right pages.
         var pageOfPiece: [Int: Int] = [:]
@@ -210,11 +222,11 @@ public struct PagePlanner {
     }
 
     /// Every story's body set once in column measure, with the widths it may take.
-    func storyInfos(_ issue: Issue, composer: inout StoryComposer, pageLines: Int,
+    func storyInfos(_ issue: Issue, composer: inout StoryComposer, spare: inout StoryComposer?, pageLines: Int,
                     diagnostics: inout [Diagnostic]) throws(FontError) -> ([StoryInfo], [[Character]]) {
     var infos: [StoryInfo] = []
     var missingByStory: [[Character]] = []
-    let composed = try Self.composeStories(issue.articles, composer: &composer, threads: threads)
+    let composed = try Self.composeStories(issue.articles, composer: &composer, spare: &spare, threads: threads)
     for (rank, article) in issue.articles.enumerated() {
         var blocks = composed[rank].blocks
         missingByStory.append(composed[rank].missing)
@@ -260,7 +272,9 @@ public struct PagePlanner {
     /// opened again), takes the stories dealt to it longest first, and the results come back in
     /// story order, the same as one thread sets them. What the other thread met is added to
     /// `composer` in story order too.
-    static func composeStories(_ articles: [Article], composer: inout StoryComposer, threads: Int) throws(FontError) -> [ComposedStory] {
+    /// `spare` is the second thread's composer, when there was one, for more work on that thread.
+    static func composeStories(_ articles: [Article], composer: inout StoryComposer, spare: inout StoryComposer?,
+                               threads: Int) throws(FontError) -> [ComposedStory] {
         @Sendable func compose(_ article: Article, with composer: inout StoryComposer) throws(FontError) -> ComposedStory {
             let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
             let blocks = try composer.composeBlocks(article)
@@ -312,6 +326,9 @@ public struct PagePlanner {
         // The lists as one thread would have met them: story by story.
         composer.rewind(missing: missingBefore, overfull: overfullBefore)
         for story in results { composer.absorb(missing: story.missing, overfull: story.overfull) }
+        // What it met is taken in above: the spare starts its next work with empty lists.
+        other.composer.rewind(missing: 0, overfull: 0)
+        spare = other.composer
         return results
     }
 

@@ -122,7 +122,10 @@ final class SendCommandTests: XCTestCase {
         /// What arrived: one entry per accepted message.
         func received() throws -> [[String: Any]] {
             guard let data = FileManager.default.contents(atPath: record.path) else { return [] }
-            return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            // Complete lines only: the server may be writing the last one as it is read.
+            var text = String(decoding: data, as: UTF8.self)
+            if let end = text.lastIndex(of: "\n") { text = String(text[...end]) } else { return [] }
+            return try text.split(separator: "\n").map {
                 try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
             }
         }
