@@ -42,7 +42,9 @@ struct MarkdownConverter {
         self.file = file
         self.lineOffset = firstLine - 1
         self.paths = paths
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(\.utf8)
+        // By byte: splitting the String would scan it for grapheme clusters (line endings are
+        // already "\n" here, as SourceText reads them).
+        self.lines = source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     }
 
     mutating func convert() -> [Block] {

@@ -72,6 +72,19 @@ public enum Text {
         var inWord = false
         var wordHasLetter = false
         for scalar in text.unicodeScalars {
+            // ASCII (most of any article) without looking up Unicode properties.
+            if scalar.value < 0x80 {
+                let v = scalar.value
+                if v == 0x20 || (0x09...0x0D).contains(v) {
+                    if inWord && wordHasLetter { count += 1 }
+                    inWord = false
+                    wordHasLetter = false
+                } else {
+                    inWord = true
+                    if (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) { wordHasLetter = true }
+                }
+                continue
+            }
             if scalar.properties.isWhitespace {
                 if inWord && wordHasLetter { count += 1 }
                 inWord = false
