@@ -185,17 +185,14 @@ struct ContentStream {
     }
 
     private mutating func integer(_ n: Int) {
-        if n < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(n))
-            return
-        }
-        var digits: [UInt8] = []
+        var divisor = 1
+        while divisor <= n / 10 { divisor *= 10 }
         var v = n
-        while v > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor))
+            v %= divisor
+            divisor /= 10
         }
-        bytes.append(contentsOf: digits.reversed())
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)

@@ -62,6 +62,8 @@ struct PDFRenderer {
         var pictureOrder: [(name: String, object: Int, image: PageImage)] = []
         var pageObjects: [Int] = []
         var pageHeights: [Double] = []
+        /// Content streams wait to be compressed, all pages at once on every core.
+        var pendingContents: [(object: Int, bytes: [UInt8])] = []
 
         func font(for face: FontFace) throws(PDFOutputError) -> UsedFont {
             if let known = fonts[face.path] { return known }
@@ -133,7 +135,7 @@ struct PDFRenderer {
             if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
 
             let contents = file.reserve()
-            file.stream(contents, bytes: content.bytes)
+            pendingContents.append((contents, content.bytes))
             var annotationRefs: [Int] = []
             for annotation in annotations {
                 let number = file.reserve()
@@ -155,6 +157,15 @@ struct PDFRenderer {
             pageHeights.append(height)
         }
 
+        let compressed = Self.deflateAll(pendingContents.map(\.bytes))
+        for (index, pending) in pendingContents.enumerated() {
+            if let deflated = compressed[index] {
+                file.stream(pending.object, bytes: deflated, compress: false, filter: "/FlateDecode")
+            } else {
+                file.stream(pending.object, bytes: pending.bytes, compress: false)
+            }
+        }
+        pendingContents = []
         for picture in pictureOrder {
             try writePicture(picture.image, object: picture.object, file: file)
         }
@@ -189,6 +200,24 @@ struct PDFRenderer {
         let info = file.reserve()
         file.object(info, Self.info(document.metadata))
         try file.finish(root: catalog, info: info)
+    }
+
+    /// Each buffer deflated, on as many threads as there are cores; nil where zlib failed.
+    static func deflateAll(_ buffers: [[UInt8]]) -> [[UInt8]?] {
+        final class Results: @unchecked Sendable {
+            var values: [[UInt8]?]
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let results = Results(buffers.count)
+        results.values.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            nonisolated(unsafe) let out = base
+            DispatchQueue.concurrentPerform(iterations: buffers.count) { index in
+                // Each iteration writes its own slot.
+                (out + index).pointee = PDFFile.deflate(buffers[index])
+            }
+        }
+        return results.values
     }
 
     // MARK: Text
