@@ -150,6 +150,10 @@ struct BuildCommand: ParsableCommand {
             print(String(format: "  page %2d  %3.0f %% filled  %2d holes  %d jumps  cost %6.1f  %@%@", page.number, page.filled * 100,
                          page.holes, page.jumps, page.cost, page.stories.joined(separator: ", "), boxes))
         }
+        // Done: the process ends here rather than taking apart every line, glyph run and cache
+        // of the issue object by object (the system frees the memory at once).
+        fflush(nil)
+        Foundation.exit(0)
     }
 
     private func defaultOutput(for week: String) -> String {
