@@ -25,7 +25,11 @@ public struct SetLineSummary: Hashable, Sendable {
 
 /// A block of a story in the flow: a paragraph's lines, a subhead, a picture.
 public struct FlowBlock: @unchecked Sendable {
-    public var units: [FlowUnit]
+    public var units: [FlowUnit] {
+        didSet { unitsAreLines = units.allSatisfy { $0.height == 1 } }
+    }
+    /// Every unit one grid line deep (a paragraph's lines): the flow counts them, not their heights.
+    public private(set) var unitsAreLines: Bool
     /// Grid lines of space before (dropped at the head of a column) and after.
     public var spaceBefore: Int
     public var spaceAfter: Int
@@ -42,6 +46,7 @@ public struct FlowBlock: @unchecked Sendable {
 
     public init(units: [FlowUnit], spaceBefore: Int = 0, spaceAfter: Int = 0, keepWithNext: Int = 0, splittable: Bool = true) {
         self.units = units
+        unitsAreLines = units.allSatisfy { $0.height == 1 }
         self.spaceBefore = spaceBefore
         self.spaceAfter = spaceAfter
         self.keepWithNext = keepWithNext
@@ -154,9 +159,14 @@ public struct BlockFlow {
             let free = capacity - used[column] - gap
             // Units of this block that fit, by height.
             var fit = 0, height = 0
-            while u + fit < block.units.count, height + block.units[u + fit].height <= free {
-                height += block.units[u + fit].height
-                fit += 1
+            if block.unitsAreLines {
+                fit = max(0, min(block.units.count - u, free))
+                height = fit
+            } else {
+                while u + fit < block.units.count, height + block.units[u + fit].height <= free {
+                    height += block.units[u + fit].height
+                    fit += 1
+                }
             }
             let remaining = block.units.count - u
             var take = fit
