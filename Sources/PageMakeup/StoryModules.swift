@@ -250,12 +250,18 @@ public struct StoryComposer {
     private mutating func pullQuote(_ text: String, language: String, measure: Double) throws(FontError) -> FlowBlock {
         let style = layout.style(.pullquote)
         let set = try setting.set([.text(text)], style: style, measure: measure, language: language)
+        // The rule over the quote sits in the grid line above the unit; the quote's first line
+        // goes down until its ascenders clear it by 2 pt (a 16 pt quote's capitals would
+        // otherwise cross it: the grid line is for 9.5 pt text).
+        let ruleY = -layout.baseline * 0.6
+        let drop = max(0, (set.lines.first?.ascent ?? 0) + 2 + ruleY)
+        let bottomY = drop + Double(set.lines.count) * style.leading - style.leading * 0.4
         let rules: [DisplayItem] = [
-            .rule(from: Point(x: 0, y: -layout.baseline * 0.6), to: Point(x: measure, y: -layout.baseline * 0.6), width: 1.2, gray: .black),
-            .rule(from: Point(x: 0, y: Double(set.lines.count) * style.leading - style.leading * 0.4),
-                  to: Point(x: measure, y: Double(set.lines.count) * style.leading - style.leading * 0.4), width: 1.2, gray: .black),
+            .rule(from: Point(x: 0, y: ruleY), to: Point(x: measure, y: ruleY), width: 1.2, gray: .black),
+            .rule(from: Point(x: 0, y: bottomY), to: Point(x: measure, y: bottomY), width: 1.2, gray: .black),
         ]
-        let unit = setting.packedUnit(set.lines, leading: style.leading, x: 0, extra: rules, extraHeight: layout.baseline * 0.5)
+        var unit = setting.packedUnit(set.lines, leading: style.leading, x: 0, extraHeight: layout.baseline * 0.5 + drop)
+        unit.items = rules + unit.items.map { $0.offset(by: 0, drop) }
         // Never at the foot of a leg: two lines of text follow it in its column.
         return FlowBlock(units: [unit], spaceBefore: grid(style.spaceBefore), spaceAfter: grid(style.spaceAfter), keepWithNext: 2, splittable: false)
     }
