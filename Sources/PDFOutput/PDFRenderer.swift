@@ -169,8 +169,24 @@ struct PDFRenderer {
         for picture in pictureOrder {
             try writePicture(picture.image, object: picture.object, file: file)
         }
-        for used in fontOrder {
-            try writeFont(used, file: file)
+        // The font programs cut and compressed on every core, then written in order.
+        final class Cut: @unchecked Sendable {
+            var programs: [(subset: [UInt8], deflated: [UInt8]?)?]
+            init(_ count: Int) { programs = Array(repeating: nil, count: count) }
+        }
+        let cut = Cut(fontOrder.count)
+        nonisolated(unsafe) let order = fontOrder
+        cut.programs.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let out = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: order.count) { index in
+                // Each iteration writes its own slot and reads only its own font.
+                let used = order[index]
+                (out + index).pointee = used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
+            }
+        }
+        for (index, used) in fontOrder.enumerated() {
+            guard let program = cut.programs[index] else { throw .font("cannot subset \(used.program.path)") }
+            try writeFont(used, program: program, file: file)
         }
         file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
                     + (fontOrder.isEmpty ? "" : " /Font << " + fontOrder.map { "/\($0.name) \($0.object) 0 R" }.joined(separator: " ") + " >>")
@@ -313,10 +329,9 @@ struct PDFRenderer {
     }
 
     /// The embedded font: a Type 0 font over a CID font whose CIDs are the glyph indices.
-    private func writeFont(_ used: UsedFont, file: PDFFile) throws(PDFOutputError) {
+    private func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), file: PDFFile) throws(PDFOutputError) {
         let program = used.program
         let glyphs = used.glyphs
-        guard let subset = program.subset(keeping: Set(glyphs)) else { throw .font("cannot subset \(program.path)") }
         // The subset's tag: six capitals from the glyphs it holds, the same for the same glyphs.
         var hash: UInt64 = 0xcbf29ce484222325
         for glyph in glyphs { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
@@ -326,10 +341,11 @@ struct PDFRenderer {
         let name = tag + "+" + program.postScriptName
 
         let fontFile = file.reserve(), descriptor = file.reserve(), cidFont = file.reserve(), toUnicode = file.reserve()
-        if program.isCFF {
-            file.stream(fontFile, dictionary: " /Subtype /OpenType", bytes: subset)
+        let length1 = program.isCFF ? " /Subtype /OpenType" : " /Length1 \(cut.subset.count)"
+        if let deflated = cut.deflated {
+            file.stream(fontFile, dictionary: length1, bytes: deflated, compress: false, filter: "/FlateDecode")
         } else {
-            file.stream(fontFile, dictionary: " /Length1 \(subset.count)", bytes: subset)
+            file.stream(fontFile, dictionary: length1, bytes: cut.subset, compress: false)
         }
         let scale = 1000 / program.unitsPerEm
         func units(_ v: Int) -> String { Self.format(Double(v) * scale) }
