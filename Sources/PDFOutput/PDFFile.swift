@@ -195,14 +195,24 @@ struct ContentStream {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    /// A glyph index as four hex digits (inside a `<…>` string).
+    /// A glyph index as its two bytes inside a literal `(…)` string, a parenthesis or backslash
+    /// escaped with a backslash, and a carriage return as `\r` (a reader would take it for a
+    /// line end).
     mutating func glyph(_ id: UInt32) {
-        let d = Self.hexDigits
-        bytes.append(d[Int(id >> 12 & 15)])
-        bytes.append(d[Int(id >> 8 & 15)])
-        bytes.append(d[Int(id >> 4 & 15)])
-        bytes.append(d[Int(id & 15)])
+        byte(UInt8(truncatingIfNeeded: id >> 8))
+        byte(UInt8(truncatingIfNeeded: id))
+    }
+
+    private mutating func byte(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"):
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(b)
+        case 0x0D:
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(UInt8(ascii: "r"))
+        default:
+            bytes.append(b)
+        }
     }
 }

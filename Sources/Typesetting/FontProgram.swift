@@ -101,7 +101,8 @@ public final class FontProgram {
     }
 
     /// The font program with only `glyphs` (and .notdef) in it, every glyph keeping its index,
-    /// hinting kept, layout tables dropped: what a PDF embeds. Nil when HarfBuzz cannot cut it.
+    /// hinting instructions kept; layout tables and device metrics (hdmx, LTSH, VDMX: pixel
+    /// widths for screens) dropped: what a PDF embeds. Nil when HarfBuzz cannot cut it.
     public func subset(keeping glyphs: Set<UInt32>) -> [UInt8]? {
         guard let input = hb_subset_input_create_or_fail() else { return nil }
         defer { hb_subset_input_destroy(input) }
@@ -111,7 +112,7 @@ public final class FontProgram {
         // The glyphs at their own indices; with GSUB dropped, no others are pulled in through it.
         hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue)
         let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
-        for tag in ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern", "DSIG", "morx", "kerx", "feat", "meta"] {
+        for tag in ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern", "DSIG", "morx", "kerx", "feat", "meta", "hdmx", "LTSH", "VDMX", "PCLT"] {
             let t = Array(tag.utf8)
             hb_set_add(drop, UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3]))
         }
