@@ -155,19 +155,36 @@ struct ItemBuilder {
         }
     }
 
-    /// A character of the paragraph with the run it came from.
+    /// A character of the paragraph with the run it came from; `byte` is the character when it
+    /// is ASCII, else 0.
     private struct Styled {
         var character: Character
         var run: Int
         var kind: CharacterClass
+        var byte: UInt8 = 0
     }
+
+    /// The ASCII characters as `Character`s, made once.
+    private static let asciiCharacters: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
 
     mutating func build(_ runs: [TextRun]) throws(FontError) {
         runStyles = runs.map { shaper.number(of: $0.style, language: settings.language) }
         languageNumber = breakCache.number(of: settings.language)
         var chars: [Styled] = []
         for (index, run) in runs.enumerated() {
-            for c in run.text { chars.append(Styled(character: c, run: index, kind: Self.classify(c))) }
+            // ASCII without a carriage return (which joins a following line feed into one
+            // character) is a character per byte: no grapheme breaking.
+            let utf8 = run.text.utf8
+            if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+                chars.reserveCapacity(chars.count + utf8.count)
+                for b in utf8 {
+                    let c = Self.asciiCharacters[Int(b)]
+                    let kind: CharacterClass = b == 0x0A ? .hardBreak : b == 0x20 || b == 0x09 ? .space : .word
+                    chars.append(Styled(character: c, run: index, kind: kind, byte: b))
+                }
+            } else {
+                for c in run.text { chars.append(Styled(character: c, run: index, kind: Self.classify(c))) }
+            }
         }
         // Leading and trailing white space sets nothing.
         let leading = chars.prefix { $0.kind == .space }.count
@@ -249,14 +266,23 @@ struct ItemBuilder {
             var end = segmentStart
             var text = ""
             var soft: [Int] = []
+            var ascii = true
             while end < chars.endIndex, chars[end].run == chars[segmentStart].run {
-                if chars[end].kind == .softHyphen {
-                    soft.append(text.utf8.count)
-                    hasSoftHyphen = true
-                } else {
-                    text.append(chars[end].character)
-                }
+                if chars[end].byte == 0 { ascii = false }
                 end += 1
+            }
+            if ascii {
+                // Every character a byte (a soft hyphen is not ASCII): the text in one piece.
+                text = String(decoding: chars[segmentStart..<end].map(\.byte), as: UTF8.self)
+            } else {
+                for i in segmentStart..<end {
+                    if chars[i].kind == .softHyphen {
+                        soft.append(text.utf8.count)
+                        hasSoftHyphen = true
+                    } else {
+                        text.append(chars[i].character)
+                    }
+                }
             }
             if !text.isEmpty { segments.append((text, chars[segmentStart].run, soft)) }
             segmentStart = end
