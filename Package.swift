@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "MIMETests", dependencies: ["MIME", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EmailRendering", "MIME", "IssueAssembly", "IssueModel", "TestSupport",
                                                           .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "issueTests", dependencies: ["issue"]),
+        .testTarget(name: "issueTests", dependencies: ["issue", "TestSupport"]),
     ]
 )

@@ -13,13 +13,14 @@ final class PDFFile {
     private var offsets: [Int?] = [nil]
     private var failed = false
 
-    init(path: String) throws(PDFOutputError) {
+    /// `version` goes in the header: "1.5", or "1.6" for what needs it.
+    init(path: String, version: String = "1.5") throws(PDFOutputError) {
         guard let file = fopen(path, "wb") else { throw .write(path) }
         self.file = file
         self.path = path
         buffer.reserveCapacity(1 << 20)
         // A binary comment line, so transfer programs treat the file as binary.
-        raw("%PDF-1.5\n%\u{e2}\u{e3}\u{cf}\u{d3}\n")
+        raw("%PDF-\(version)\n%\u{e2}\u{e3}\u{cf}\u{d3}\n")
     }
 
     deinit { fclose(file) }

@@ -52,7 +52,16 @@ struct PDFRenderer {
 
     func write(to path: String) throws(PDFOutputError) {
         guard !document.pages.isEmpty else { throw .cairo("a document without pages") }
-        let file = try PDFFile(path: path)
+        // The fonts first: an OpenType font program (CFF outlines) in FontFile3 makes the file
+        // PDF 1.6; everything else here is PDF 1.5.
+        var programs: [String: FontProgram] = [:]
+        for page in document.pages {
+            for item in page.items {
+                guard case .glyphs(let run, _) = item, programs[run.face.path] == nil else { continue }
+                do { programs[run.face.path] = try FontProgram(path: run.face.path) } catch { throw .font("\(run.face): \(error)") }
+            }
+        }
+        let file = try PDFFile(path: path, version: programs.values.contains { $0.isCFF } ? "1.6" : "1.5")
         let catalog = file.reserve(), pagesObject = file.reserve(), resources = file.reserve()
         let margin = options.press.map { PrintOptions.markSpace + $0.bleed } ?? 0
 
@@ -68,7 +77,11 @@ struct PDFRenderer {
         func font(for face: FontFace) throws(PDFOutputError) -> UsedFont {
             if let known = fonts[face.path] { return known }
             let program: FontProgram
-            do { program = try FontProgram(path: face.path) } catch { throw .font("\(face): \(error)") }
+            if let read = programs[face.path] {
+                program = read
+            } else {
+                do { program = try FontProgram(path: face.path) } catch { throw .font("\(face): \(error)") }
+            }
             let used = UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: program)
             fonts[face.path] = used
             fontOrder.append(used)

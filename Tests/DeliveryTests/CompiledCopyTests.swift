@@ -221,13 +221,8 @@ final class CompiledCopyTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// `$ISSUE_TEST_PYTHON` (scripts/test sets it), else the venv scripts/test makes.
     static func python() throws -> String {
-        for case let path? in [ProcessInfo.processInfo.environment["ISSUE_TEST_PYTHON"], root.appendingPathComponent(".build/pyenv/bin/python").path]
-        where FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        throw ToolError("no Python with dkimpy: run scripts/test (it makes .build/pyenv) or set ISSUE_TEST_PYTHON")
+        try testPython(importing: ["dkim", "nacl"], packageRoot: root)
     }
 
     func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -96,6 +96,58 @@ final class PDFWriterTests: XCTestCase {
         XCTAssertTrue(text.contains("first"), "the fi ligature extracts as its letters")
     }
 
+    /// PT Serif's outlines as PostScript (CFF) curves, in an OpenType file: what a publication's
+    /// own `.otf` fonts usually are.
+    static let makeCFF = """
+    import sys
+    from fontTools.ttLib import TTFont
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    src = TTFont(sys.argv[1]); order = src.getGlyphOrder(); gs = src.getGlyphSet(); strings = {}
+    for name in order:
+        pen = T2CharStringPen(gs[name].width, gs); gs[name].draw(pen); strings[name] = pen.getCharString()
+    fb = FontBuilder(src['head'].unitsPerEm, isTTF=False)
+    fb.setupGlyphOrder(order); fb.setupCharacterMap(src.getBestCmap())
+    fb.setupCFF('PTSerifCFF-Regular', {'FullName': 'PT Serif CFF'}, strings, {})
+    fb.setupHorizontalMetrics({n: src['hmtx'][n] for n in order})
+    fb.setupHorizontalHeader(ascent=src['hhea'].ascent, descent=src['hhea'].descent)
+    fb.setupNameTable({'familyName': 'PT Serif', 'styleName': 'Regular', 'psName': 'PTSerifCFF-Regular'})
+    fb.setupOS2(sTypoAscender=src['OS/2'].sTypoAscender, usWinAscent=src['OS/2'].usWinAscent, usWinDescent=src['OS/2'].usWinDescent)
+    fb.setupPost(); fb.font['GSUB'] = src['GSUB']; fb.font['GPOS'] = src['GPOS']
+    fb.save(sys.argv[2])
+    """
+
+    func testAnOpenTypeFontWithPostScriptOutlinesIsEmbeddedAsCFF() throws {
+        let python = try testPython(importing: ["fontTools"], packageRoot: Self.packageRoot)
+        let folder = try temporaryFolder()
+        let fonts = folder.appendingPathComponent("fonts")
+        try FileManager.default.createDirectory(at: fonts, withIntermediateDirectories: true)
+        for name in ["DejaVuSerif.ttf", "DejaVuSans.ttf"] {
+            try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("fonts/\(name)"), to: fonts.appendingPathComponent(name))
+        }
+        let made = try runProgram(python, ["-c", Self.makeCFF, Self.packageRoot.appendingPathComponent("fonts/PTSerif-Regular.ttf").path,
+                                           fonts.appendingPathComponent("PTSerifCFF-Regular.otf").path])
+        XCTAssertEqual(made.status, 0, made.output)
+
+        let typesetter = Typesetter(fonts: try FontLibrary(folder: fonts.path))
+        let text = "The first office of the fjord took (parenthesised) words back."
+        let set = try typesetter.set([TextRun(text, style: TextStyle(family: "PT Serif", size: 10))], language: "en-US", measure: 500)
+        var page = DisplayPage(width: 600, height: 200)
+        for (i, line) in set.lines.enumerated() { page.items += PlacedLine(line: line, column: 0, origin: Point(x: 40, y: 60 + Double(i) * 12)).displayItems }
+        let metadata = DocumentMetadata(title: "CFF", author: "", subject: "", keywords: "", creator: "issue", date: "2026-12-03T00:00:00")
+        let pdf = folder.appendingPathComponent("cff.pdf")
+        try PDFWriter.writePDF(DisplayDocument(pages: [page], metadata: metadata), to: pdf.path)
+
+        XCTAssertEqual(try run("qpdf", ["--check", pdf.path]).status, 0)
+        let fontsList = try run("pdffonts", [pdf.path]).output
+        let row = try XCTUnwrap(fontsList.split(separator: "\n").first { $0.contains("+PTSerifCFF-Regular") }, fontsList)
+        XCTAssertTrue(row.contains("CID Type 0C"), String(row))
+        XCTAssertEqual(row.split(separator: " ").suffix(5).prefix(3).map(String.init), ["yes", "yes", "yes"], String(row))
+        XCTAssertTrue(try run("pdfinfo", [pdf.path]).output.range(of: #"PDF version:\s+1\.6"#, options: .regularExpression) != nil, "an OpenType font program needs PDF 1.6")
+        let extracted = try run("pdftotext", [pdf.path, "-"]).output
+        XCTAssertTrue(extracted.contains(text), extracted)
+    }
+
     func testFontsAreEmbeddedAndSubsetAndTheFileIsValid() throws {
         let built = try buildDocument()
         let pdf = try temporaryFolder().appendingPathComponent("issue.pdf")

@@ -27,6 +27,18 @@ public func runProgram(_ path: String, _ arguments: [String]) throws -> (status:
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
+/// The Python the tests run their helpers in, with `modules` importable: `$ISSUE_TEST_PYTHON`
+/// (scripts/test sets it), else the virtual environment scripts/test makes. Missing modules
+/// fail the test: a test that skips is a test that never runs.
+public func testPython(importing modules: [String], packageRoot: URL) throws -> String {
+    let candidates: [String?] = [ProcessInfo.processInfo.environment["ISSUE_TEST_PYTHON"],
+                                 packageRoot.appendingPathComponent(".build/pyenv/bin/python").path]
+    for case let path? in candidates where FileManager.default.isExecutableFile(atPath: path) {
+        if try runProgram(path, ["-c", "import " + modules.joined(separator: ", ")]).status == 0 { return path }
+    }
+    throw ToolError("no Python with \(modules.joined(separator: ", ")): run scripts/test (it makes .build/pyenv) or set ISSUE_TEST_PYTHON")
+}
+
 /// Reads a message with Python's `email` package under `policy.strict` (which raises on any
 /// defect) and answers with its structure and decoded contents as JSON.
 public func parseStrictly(_ bytes: [UInt8]) throws -> [String: Any] {

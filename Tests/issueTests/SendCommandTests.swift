@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `issue send` against a real SMTP server (aiosmtpd, Tests/Fixtures/smtp/server.py) on
@@ -21,15 +22,8 @@ final class SendCommandTests: XCTestCase {
 
     // MARK: The Python the server and dkimpy run in
 
-    /// `$ISSUE_TEST_PYTHON` (scripts/test sets it), else the venv scripts/test makes. Missing
-    /// modules fail the test: a send test that skips is a send test that never runs.
     static func python() throws -> String {
-        let candidates: [String?] = [ProcessInfo.processInfo.environment["ISSUE_TEST_PYTHON"], root.appendingPathComponent(".build/pyenv/bin/python").path]
-        for case let path? in candidates where FileManager.default.isExecutableFile(atPath: path) {
-            let check = try runProcess(path, ["-c", "import aiosmtpd, dkim, nacl"])
-            if check.status == 0 { return path }
-        }
-        throw TestFailure("no Python with aiosmtpd, dkimpy and pynacl: run scripts/test (it makes .build/pyenv) or set ISSUE_TEST_PYTHON")
+        try testPython(importing: ["aiosmtpd", "dkim", "nacl"], packageRoot: root)
     }
 
     struct TestFailure: Error, CustomStringConvertible {
