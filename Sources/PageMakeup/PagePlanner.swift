@@ -269,8 +269,8 @@ public struct PagePlanner {
 
     /// Every story's body, set on two threads when `threads` allows and there are several
     /// stories: the second thread has a typesetter of its own (fonts and dictionaries
-    /// opened again), takes the stories dealt to it longest first, and the results come back in
-    /// story order, the same as one thread sets them. What the other thread met is added to
+    /// opened again), the threads take the stories longest first as they come free, and the
+    /// results come back in story order, the same as one thread sets them. What the other thread met is added to
     /// `composer` in story order too.
     /// `spare` is the second thread's composer, when there was one, for more work on that thread.
     static func composeStories(_ articles: [Article], composer: inout StoryComposer, spare: inout StoryComposer?,
@@ -281,54 +281,70 @@ public struct PagePlanner {
             return ComposedStory(blocks: blocks, missing: Array(composer.missingCharacters.dropFirst(missingBefore)),
                                  overfull: Array(composer.overfullLines.dropFirst(overfullBefore)))
         }
-        guard articles.count > 1, threads > 1, let sibling = try? composer.sibling() else {
+        guard articles.count > 1, threads > 1 else {
             var out: [ComposedStory] = []
             for article in articles { out.append(try compose(article, with: &composer)) }
             return out
         }
-        // Dealt longest first to whichever thread has less so far.
-        let words = articles.map { $0.wordCount + 50 }
-        var mine: [Int] = [], theirs: [Int] = []
-        var myWords = 0, theirWords = 0
-        for index in articles.indices.sorted(by: { words[$0] > words[$1] }) {
-            if myWords <= theirWords { mine.append(index); myWords += words[index] } else { theirs.append(index); theirWords += words[index] }
-        }
-        final class Other: @unchecked Sendable {
-            var composer: StoryComposer
+        // Longest first, each thread taking the next story when it is free: the other thread
+        // starts late (it opens its own fonts and dictionaries first) and they still end together.
+        let words = articles.map { $0.wordCount }
+        let order = articles.indices.sorted { words[$0] > words[$1] || (words[$0] == words[$1] && $0 < $1) }
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var composer: StoryComposer?
             var results: [Int: ComposedStory] = [:]
             var error: FontError?
-            init(_ composer: StoryComposer) { self.composer = composer }
+            var failed = false
+            /// The next story to set, nil when none is left or a thread failed.
+            func take(_ order: [Int]) -> Int? {
+                lock.withLock {
+                    guard !failed, next < order.count else { return nil }
+                    next += 1
+                    return order[next - 1]
+                }
+            }
+            func stop() { lock.withLock { failed = true } }
         }
-        let other = Other(sibling)
+        let shared = Shared()
         let done = DispatchSemaphore(value: 0)
-        let theirArticles = theirs.map { ($0, articles[$0]) }
+        nonisolated(unsafe) let all = articles
+        let makeSibling = composer.siblingMaker()
         Thread.detachNewThread {
             defer { done.signal() }
+            // Without a sibling (it could not open the fonts again) this thread sets nothing.
+            guard var sibling = try? makeSibling() else { return }
+            var mine: [Int: ComposedStory] = [:]
             do throws(FontError) {
-                for (index, article) in theirArticles { other.results[index] = try compose(article, with: &other.composer) }
+                while let index = shared.take(order) { mine[index] = try compose(all[index], with: &sibling) }
             } catch {
-                other.error = error
+                shared.error = error
+                shared.stop()
             }
+            shared.results = mine
+            shared.composer = sibling
         }
         var results = [ComposedStory](repeating: ComposedStory(), count: articles.count)
         var failure: FontError?
         let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
         do throws(FontError) {
-            for index in mine { results[index] = try compose(articles[index], with: &composer) }
+            while let index = shared.take(order) { results[index] = try compose(articles[index], with: &composer) }
         } catch {
             failure = error
+            shared.stop()
         }
         done.wait()
-        if let failure = failure ?? other.error { throw failure }
-        for (index, story) in other.results {
+        if let failure = failure ?? shared.error { throw failure }
+        for (index, story) in shared.results {
             results[index] = story
         }
         // The lists as one thread would have met them: story by story.
         composer.rewind(missing: missingBefore, overfull: overfullBefore)
         for story in results { composer.absorb(missing: story.missing, overfull: story.overfull) }
         // What it met is taken in above: the spare starts its next work with empty lists.
-        other.composer.rewind(missing: 0, overfull: 0)
-        spare = other.composer
+        shared.composer?.rewind(missing: 0, overfull: 0)
+        spare = shared.composer
         return results
     }
 

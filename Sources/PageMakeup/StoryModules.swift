@@ -16,7 +16,14 @@ public struct StoryComposer {
 
     /// A composer for another thread, with a typesetter of its own (`Typesetter.sibling`).
     func sibling() throws(FontError) -> StoryComposer {
-        StoryComposer(layout: layout, typesetter: try setting.typesetter.sibling())
+        try siblingMaker()()
+    }
+
+    /// What makes a sibling on another thread (see `Typesetter.siblingMaker`).
+    func siblingMaker() -> @Sendable () throws(FontError) -> StoryComposer {
+        nonisolated(unsafe) let layout = self.layout
+        let make = setting.typesetter.siblingMaker()
+        return { () throws(FontError) -> StoryComposer in StoryComposer(layout: layout, typesetter: try make()) }
     }
 
     /// Takes in the characters and overfull lines another composer met.

@@ -56,8 +56,19 @@ public final class Typesetter {
     /// dictionaries must not be used by two threads at once; two typesetters share nothing, and
     /// set the same text the same way.
     public func sibling() throws(FontError) -> Typesetter {
-        let library = try FontLibrary(folder: fonts.folder, fallbackFamilies: fonts.fallbackFamilies)
-        return Typesetter(fonts: library, hyphenation: Hyphenation(folder: hyphenation.folder, rules: hyphenation.rules))
+        try siblingMaker()()
+    }
+
+    /// What makes a sibling, taken from this typesetter now, so that another thread can make
+    /// it (opening the fonts and dictionaries there) while this one works.
+    public func siblingMaker() -> @Sendable () throws(FontError) -> Typesetter {
+        let folder = fonts.folder, fallbacks = fonts.fallbackFamilies
+        let hyphenFolder = hyphenation.folder
+        nonisolated(unsafe) let rules = hyphenation.rules
+        return { () throws(FontError) -> Typesetter in
+            let library = try FontLibrary(folder: folder, fallbackFamilies: fallbacks)
+            return Typesetter(fonts: library, hyphenation: Hyphenation(folder: hyphenFolder, rules: rules))
+        }
     }
 
     /// Sets `runs` into lines `measure` points wide.
