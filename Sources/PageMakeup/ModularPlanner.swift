@@ -519,68 +519,6 @@ struct ModularPlanner {
         return result
     }
 
-    /// Spreads `lines` of added depth over the modules of a group, a line at a time to whichever
-    /// costs least, moving the modules below down; returns the cost terms (holes included).
-    func distribute(_ lines: Int, width: Int, over modules: inout [PlannedModule]) -> CostTerms {
-        var terms = CostTerms()
-        guard !modules.isEmpty else {
-            if lines > 0 { terms[.holes] = PlanCost.hole * Double(lines * width) }
-            return terms
-        }
-        var added = Array(repeating: 0, count: modules.count)
-        var current = modules.indices.map { Self.justifyCost(modules[$0], extra: 0).cost }
-        var next = modules.indices.map { Self.justifyCost(modules[$0], extra: 1).cost }
-        for _ in 0..<lines {
-            var best = 0
-            for i in modules.indices where next[i] - current[i] < next[best] - current[best] { best = i }
-            added[best] += 1
-            current[best] = next[best]
-            next[best] = Self.justifyCost(modules[best], extra: added[best] + 1).cost
-        }
-        var shift = 0
-        var stretch = 0.0, holes = 0
-        for i in modules.indices {
-            modules[i].top += shift
-            let (c, h) = Self.justify(&modules[i], extra: added[i])
-            modules[i].depth += added[i]
-            shift += added[i]
-            holes += h
-            stretch += c - Double(h) * PlanCost.hole
-        }
-        terms[.stretch] = stretch
-        terms[.holes] = Double(holes) * PlanCost.hole
-        return terms
-    }
-
-    /// Sets how a module takes `extra` more lines: one under its head, the rest in each leg at
-    /// its block boundaries (two lines each at most); returns the cost and the hole lines left.
-    static func justify(_ module: inout PlannedModule, extra: Int) -> (Double, Int) {
-        let result = justifyCost(module, extra: extra, legs: true)
-        module.headPad = result.pad
-        module.legExtra = result.legExtra
-        module.holes = result.holes
-        return (result.cost, result.holes)
-    }
-
-    /// What `justify` decides, computed without changing the module; `legExtra` only when asked.
-    static func justifyCost(_ module: PlannedModule, extra: Int, legs: Bool = false) -> (cost: Double, holes: Int, pad: Int, legExtra: [Int]) {
-        guard let fit = module.fit else { return (PlanCost.boxLine * Double(extra), 0, 0, []) }
-        let body = module.depth - module.headLines + extra
-        let pad = extra > 0 && fit.stretchable ? 1 : 0
-        var cost = 0.0, holes = 0
-        var legExtra: [Int] = []
-        if legs { legExtra.reserveCapacity(module.width) }
-        for c in 0..<module.width {
-            let reserve = fit.end != nil && c == module.width - 1 ? 1 : 0
-            let want = max(0, body - pad - reserve - fit.legEnds[c])
-            let take = min(want, fit.stretchable ? 2 * fit.gaps[c] : 0)
-            if legs { legExtra.append(take) }
-            holes += want - take
-            if take > 0 { cost += PlanCost.stretch * Double(take * take) / Double(max(1, fit.gaps[c])) }
-        }
-        return (cost + Double(holes) * PlanCost.hole, holes, pad, legExtra)
-    }
-
     /// The page's own terms: jumps, widths, front-page count, tombstones, priority.
     func score(_ page: inout PlannedPage) {
         var starts: [PlannedModule] = []
@@ -614,60 +552,5 @@ struct ModularPlanner {
                 if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms.add(.priority, PlanCost.priority) }
             }
         }
-    }
-}
-
-/// A flag one thread sets and another reads.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
-}
-
-/// An edition planned on another thread at a compact level, before the search knows whether it
-/// will want it: the search's trials are otherwise one after another on one core. The planner
-/// has a composer (and so fonts and dictionaries) and a body fitter of its own; its pages are
-/// the ones the search would plan itself at that level (planning is deterministic), so the
-/// issue comes out the same on one thread or two.
-final class PlanningAhead: @unchecked Sendable {
-    let level: Int
-    let box: ComposerBox
-    private var planner: ModularPlanner
-    private var result: Result<[PlannedPage], FontError>?
-    private let done = DispatchSemaphore(value: 0)
-    private let flag = StopFlag()
-    /// Whether the search took the pages (and so what the composer met counts).
-    private(set) var wasTaken = false
-
-    init(_ planner: ModularPlanner, box: ComposerBox, level: Int) {
-        self.level = level
-        self.box = box
-        self.planner = planner
-        self.planner.compact = level
-        self.planner.stop = flag
-        Thread.detachNewThread { [self] in
-            let planned = Result { () throws(FontError) -> [PlannedPage] in
-                try self.planner.planPages(looseness: 0, boxesAnywhere: false)
-            }
-            self.result = planned
-            self.done.signal()
-        }
-    }
-
-    /// The pages, waiting for them if need be.
-    func take() throws(FontError) -> [PlannedPage] {
-        done.wait()
-        done.signal()
-        wasTaken = true
-        return try result!.get()
-    }
-
-    /// The planner once it has planned (after `take`).
-    var finished: ModularPlanner { planner }
-
-    /// Tells the thread to stop if the search never took the pages; it is not waited for.
-    func stopIfUnused() {
-        if !wasTaken { flag.set() }
     }
 }
