@@ -161,7 +161,9 @@ struct ContentStream {
 
     /// `x` to three decimals, trailing zeros dropped, then a space.
     mutating func number(_ x: Double) {
-        var thousandths = Int((x * 1000).rounded())
+        // A coordinate that is not finite (a bug upstream) must not stop the file: it is 0.
+        let value = x.isFinite ? min(max(x, -1e9), 1e9) : 0
+        var thousandths = Int((value * 1000).rounded())
         if thousandths < 0 {
             bytes.append(UInt8(ascii: "-"))
             thousandths = -thousandths

@@ -51,7 +51,7 @@ struct PDFRenderer {
     }
 
     func write(to path: String) throws(PDFOutputError) {
-        guard !document.pages.isEmpty else { throw .cairo("a document without pages") }
+        guard !document.pages.isEmpty else { throw .write("a PDF without pages") }
         // The fonts first: an OpenType font program (CFF outlines) in FontFile3 makes the file
         // PDF 1.6; everything else here is PDF 1.5.
         var programs: [String: FontProgram] = [:]
@@ -140,8 +140,8 @@ struct PDFRenderer {
                     // In PDF space: y up from the bottom of the (enlarged) page.
                     let x1 = rect.x + margin, x2 = rect.x + rect.width + margin
                     let y1 = height - margin - rect.y - rect.height, y2 = height - margin - rect.y
-                    annotations.append(String(format: "<< /Type /Annot /Subtype /Link /Rect [%.3f %.3f %.3f %.3f] /Border [0 0 0] /A << /S /URI /URI %@ >> >>",
-                                              x1, y1, x2, y2, PDFFile.literal(Self.uriBytes(url))))
+                    annotations.append("<< /Type /Annot /Subtype /Link /Rect [\(Self.format(x1)) \(Self.format(y1)) \(Self.format(x2)) \(Self.format(y2))]"
+                                       + " /Border [0 0 0] /A << /S /URI /URI \(PDFFile.literal(Self.uriBytes(url))) >> >>")
                 }
             }
             content.op("Q\n")
