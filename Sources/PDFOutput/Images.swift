@@ -79,20 +79,11 @@ final class ImageSurfaces {
         guard carryAsIs else { return }
         var seen = Set<String>()
         let distinct = images.filter { seen.insert($0.path).inserted && carried[$0.path] == nil }
-        final class Results: @unchecked Sendable {
-            var values: [Result<Carried, PDFOutputError>?]
-            let lock = NSLock()
-            init(_ count: Int) { values = Array(repeating: nil, count: count) }
-        }
-        let results = Results(distinct.count)
-        DispatchQueue.concurrentPerform(iterations: distinct.count) { index in
-            let result = Result { () throws(PDFOutputError) -> Carried in try Self.carry(distinct[index]) }
-            results.lock.lock()
-            results.values[index] = result
-            results.lock.unlock()
+        let results = PDFRenderer.onEveryCore(distinct.count) { index in
+            Result { () throws(PDFOutputError) -> Carried in try Self.carry(distinct[index]) }
         }
         for (index, image) in distinct.enumerated() {
-            if let result = results.values[index] { carried[image.path] = result }
+            if let result = results[index] { carried[image.path] = result }
         }
     }
 

@@ -147,7 +147,7 @@ final class PDFFile {
 struct ContentStream {
     var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
     mutating func op(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }

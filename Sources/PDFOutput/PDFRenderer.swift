@@ -74,15 +74,10 @@ struct PDFRenderer {
         /// Content streams wait to be compressed, all pages at once on every core.
         var pendingContents: [(object: Int, bytes: [UInt8])] = []
 
-        func font(for face: FontFace) throws(PDFOutputError) -> UsedFont {
+        /// The font for a face; its program was read above, with every other face's.
+        func font(for face: FontFace) -> UsedFont {
             if let known = fonts[face.path] { return known }
-            let program: FontProgram
-            if let read = programs[face.path] {
-                program = read
-            } else {
-                do { program = try FontProgram(path: face.path) } catch { throw .font("\(face): \(error)") }
-            }
-            let used = UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: program)
+            let used = UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: programs[face.path]!)
             fonts[face.path] = used
             fontOrder.append(used)
             return used
@@ -101,7 +96,7 @@ struct PDFRenderer {
             for item in page.items {
                 switch item {
                 case .glyphs(let run, let origin):
-                    try show(run, at: origin, font: try font(for: run.face), into: &content)
+                    show(run, at: origin, font: font(for: run.face), into: &content)
                 case .rule(let from, let to, let lineWidth, let gray):
                     content.number(gray.level)
                     content.op("G ")
@@ -170,7 +165,7 @@ struct PDFRenderer {
             pageHeights.append(height)
         }
 
-        let compressed = Self.deflateAll(pendingContents.map(\.bytes))
+        let compressed = Self.onEveryCore(pendingContents.count) { PDFFile.deflate(pendingContents[$0].bytes) }
         for (index, pending) in pendingContents.enumerated() {
             if let deflated = compressed[index] {
                 file.stream(pending.object, bytes: deflated, compress: false, filter: "/FlateDecode")
@@ -178,27 +173,17 @@ struct PDFRenderer {
                 file.stream(pending.object, bytes: pending.bytes, compress: false)
             }
         }
-        pendingContents = []
         for picture in pictureOrder {
             try writePicture(picture.image, object: picture.object, file: file)
         }
-        // The font programs cut and compressed on every core, then written in order.
-        final class Cut: @unchecked Sendable {
-            var programs: [(subset: [UInt8], deflated: [UInt8]?)?]
-            init(_ count: Int) { programs = Array(repeating: nil, count: count) }
-        }
-        let cut = Cut(fontOrder.count)
-        nonisolated(unsafe) let order = fontOrder
-        cut.programs.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let out = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: order.count) { index in
-                // Each iteration writes its own slot and reads only its own font.
-                let used = order[index]
-                (out + index).pointee = used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
-            }
+        // The font programs cut and compressed on every core (each reads only its own font),
+        // then written in order.
+        let cut = Self.onEveryCore(fontOrder.count) { index -> (subset: [UInt8], deflated: [UInt8]?)? in
+            let used = fontOrder[index]
+            return used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
         }
         for (index, used) in fontOrder.enumerated() {
-            guard let program = cut.programs[index] else { throw .font("cannot subset \(used.program.path)") }
+            guard let program = cut[index] else { throw .font("cannot subset \(used.program.path)") }
             try writeFont(used, program: program, file: file)
         }
         file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
@@ -231,29 +216,26 @@ struct PDFRenderer {
         try file.finish(root: catalog, info: info)
     }
 
-    /// Each buffer deflated, on as many threads as there are cores; nil where zlib failed.
-    static func deflateAll(_ buffers: [[UInt8]]) -> [[UInt8]?] {
-        final class Results: @unchecked Sendable {
-            var values: [[UInt8]?]
-            init(_ count: Int) { values = Array(repeating: nil, count: count) }
-        }
-        let results = Results(buffers.count)
-        results.values.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            nonisolated(unsafe) let out = base
-            DispatchQueue.concurrentPerform(iterations: buffers.count) { index in
-                // Each iteration writes its own slot.
-                (out + index).pointee = PDFFile.deflate(buffers[index])
+    /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
+    /// other call writes.
+    static func onEveryCore<T>(_ count: Int, _ body: (Int) -> T?) -> [T?] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let out = slots.baseAddress!
+            withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let work = body
+                // Each call writes its own slot.
+                DispatchQueue.concurrentPerform(iterations: count) { (out + $0).pointee = work($0) }
             }
         }
-        return results.values
+        return results
     }
 
     // MARK: Text
 
     /// A run's glyphs in one text object: `TJ` arrays whose numbers move each glyph from where
     /// the font's advance leaves it to where the typesetter put it.
-    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, into content: inout ContentStream) throws(PDFOutputError) {
+    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, into content: inout ContentStream) {
         guard !run.glyphs.isEmpty else { return }
         let text = Array(run.text.utf8)
         let mapped = run.clusters.reduce(0) { $0 + $1.byteCount } == text.count
@@ -268,7 +250,7 @@ struct PDFRenderer {
         var pen = 0.0            // where the font's advances have left the pen, in user space
         var baseline = Double.nan
         var open = false         // inside `[…] TJ`
-        var inString = false     // inside `<…>` within it
+        var inString = false     // inside a `(…)` string within it
         func closeString() { if inString { content.op(")"); inString = false } }
         func closeArray() { closeString(); if open { content.op("] TJ\n"); open = false } }
 
@@ -299,7 +281,7 @@ struct PDFRenderer {
         guard mapped else {
             // A run whose clusters do not add up is a typesetting bug; still show the glyphs.
             assertionFailure("clusters of '\(run.text)' do not cover its text and glyphs")
-            for glyph in run.glyphs { _ = font.width(glyph.id); place(glyph) }
+            for glyph in run.glyphs { place(glyph) }
             closeArray()
             content.op("ET\n")
             return
@@ -523,7 +505,7 @@ struct PDFRenderer {
     }
 
     static func format(_ x: Double) -> String {
-        var c = ContentStream()
+        var c = ContentStream(capacity: 16)
         c.number(x)
         return String(decoding: c.bytes.dropLast(), as: UTF8.self)
     }

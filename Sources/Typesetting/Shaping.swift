@@ -124,7 +124,7 @@ final class Shaper {
         if let ascii = try shapeASCII(text, style: style) {
             shaped = ascii
         } else {
-            shaped = try shapeUncached(text, style: styles[style].style, language: styles[style].language)
+            shaped = try shapeUncached(text, style: style)
         }
         cache[key] = shaped
         return shaped
@@ -145,18 +145,33 @@ final class Shaper {
         }
         var bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && covered[Int($0)] }) else { return nil }
-        var size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
         if style.smallCaps {
-            if !hasSmallCapitals(face) { size *= TextStyle.syntheticSmallCapsScale }
             for i in bytes.indices where bytes[i] >= 0x61 && bytes[i] <= 0x7A { bytes[i] -= 32 }
             guard bytes.allSatisfy({ covered[Int($0)] }) else { return nil }
         }
-        let rise = style.superscript ? style.size * TextStyle.superscriptRaise : 0
-        let scale = face.scale(at: size)
+        let (size, rise) = sizeAndRise(style, face: face)
+        var glyphs: [ShapedGlyph] = []
+        run(bytes, from: 0, to: bytes.count, face: face, faceIndex: 0, style: number, size: size, into: &glyphs) { min($0, bytes.count) }
+        return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: [])
+    }
+
+    /// The size glyphs of `style` are set at in `face`, and how far their baseline is raised.
+    private func sizeAndRise(_ style: TextStyle, face: FontFace) -> (Double, Double) {
+        var size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
+        // A face without small capitals of its own gets them made: capitals set smaller.
+        if style.smallCaps && !hasSmallCapitals(face) { size *= TextStyle.syntheticSmallCapsScale }
+        return (size, style.superscript ? style.size * TextStyle.superscriptRaise : 0)
+    }
+
+    /// HarfBuzz on `bytes[from..<to]` (with the rest as context) in `face`, the glyphs appended
+    /// with their clusters mapped back to the original text by `cluster`.
+    private func run(_ bytes: [UInt8], from: Int, to: Int, face: FontFace, faceIndex: Int, style number: Int, size: Double,
+                     into glyphs: inout [ShapedGlyph], cluster: (Int) -> Int) {
+        let scale = face.scale(at: size), tracking = styles[number].style.tracking * size
         hb_buffer_clear_contents(buffer)
         bytes.withUnsafeBufferPointer { raw in
             raw.withMemoryRebound(to: CChar.self) { chars in
-                hb_buffer_add_utf8(buffer, chars.baseAddress, Int32(bytes.count), 0, Int32(bytes.count))
+                hb_buffer_add_utf8(buffer, chars.baseAddress, Int32(bytes.count), UInt32(from), Int32(to - from))
             }
         }
         hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
@@ -166,25 +181,22 @@ final class Shaper {
         var count: UInt32 = 0
         let infos = hb_buffer_get_glyph_infos(buffer, &count)
         let positions = hb_buffer_get_glyph_positions(buffer, &count)
-        var glyphs: [ShapedGlyph] = []
-        glyphs.reserveCapacity(Int(count))
+        glyphs.reserveCapacity(glyphs.count + Int(count))
         for i in 0..<Int(count) {
             let info = infos![i], position = positions![i]
             glyphs.append(ShapedGlyph(
-                id: info.codepoint, face: 0,
-                advance: Double(position.x_advance) * scale + style.tracking * size,
+                id: info.codepoint, face: faceIndex,
+                advance: Double(position.x_advance) * scale + tracking,
                 xOffset: Double(position.x_offset) * scale, yOffset: Double(position.y_offset) * scale,
-                cluster: min(Int(info.cluster), bytes.count)))
+                cluster: cluster(Int(info.cluster))))
         }
-        return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: [])
     }
 
-    private func shapeUncached(_ text: String, style: TextStyle, language: String) throws(FontError) -> ShapedText {
+    /// Any text: characters each set in the first face of the chain that has them.
+    private func shapeUncached(_ text: String, style number: Int) throws(FontError) -> ShapedText {
+        let style = styles[number].style
         let chain = try faceChain(for: style)
-        var size = style.superscript ? style.size * TextStyle.superscriptScale : style.size
-        // A face without small capitals of its own gets them made: capitals set smaller.
-        if style.smallCaps && !hasSmallCapitals(chain[0]) { size *= TextStyle.syntheticSmallCapsScale }
-        let rise = style.superscript ? style.size * TextStyle.superscriptRaise : 0
+        let (size, rise) = sizeAndRise(style, face: chain[0])
 
         // The text HarfBuzz sees: upper-cased for small capitals, with a map from its UTF-8
         // offsets back to the original's so clusters keep pointing at what the author wrote.
@@ -218,36 +230,12 @@ final class Shaper {
 
         var glyphs: [ShapedGlyph] = []
         var start = 0
-        let features = Self.features(for: style)
         let bytes = Array(shapingText.utf8)
         while start < characters.count {
             var end = start
             while end < characters.count && choice[end] == choice[start] { end += 1 }
-            let face = chain[choice[start]]
-            let scale = face.scale(at: size)
-            let from = characters[start].start, to = characters[end - 1].end
-            let buffer = hb_buffer_create()
-            defer { hb_buffer_destroy(buffer) }
-            bytes.withUnsafeBufferPointer { raw in
-                raw.withMemoryRebound(to: CChar.self) { chars in
-                    hb_buffer_add_utf8(buffer, chars.baseAddress, Int32(bytes.count), UInt32(from), Int32(to - from))
-                }
-            }
-            hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
-            hb_buffer_set_language(buffer, hb_language_from_string(language, -1))
-            hb_buffer_guess_segment_properties(buffer)
-            features.withUnsafeBufferPointer { hb_shape(face.hbFont, buffer, $0.baseAddress, UInt32($0.count)) }
-            var count: UInt32 = 0
-            let infos = hb_buffer_get_glyph_infos(buffer, &count)
-            let positions = hb_buffer_get_glyph_positions(buffer, &count)
-            for i in 0..<Int(count) {
-                let info = infos![i], position = positions![i]
-                glyphs.append(ShapedGlyph(
-                    id: info.codepoint, face: choice[start],
-                    advance: Double(position.x_advance) * scale + style.tracking * size,
-                    xOffset: Double(position.x_offset) * scale, yOffset: Double(position.y_offset) * scale,
-                    cluster: originalOffset[min(Int(info.cluster), originalOffset.count - 1)]))
-            }
+            run(bytes, from: characters[start].start, to: characters[end - 1].end, face: chain[choice[start]], faceIndex: choice[start],
+                style: number, size: size, into: &glyphs) { originalOffset[min($0, originalOffset.count - 1)] }
             start = end
         }
         return ShapedText(text: text, style: style, size: size, rise: rise, faces: chain, glyphs: glyphs, missing: missing)
