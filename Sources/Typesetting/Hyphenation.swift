@@ -24,19 +24,36 @@ public struct HyphenationRules: Hashable, Sendable {
     ]
 }
 
-/// One libhyphen pattern dictionary (Debian's `hyphen-*` packages), freed with this object.
+/// One pattern dictionary (Debian's `hyphen-*` packages): matched by `HyphenPatterns` when it
+/// can read the file, else by libhyphen, freed with this object.
 final class HyphenDictionary {
-    private let dict: UnsafeMutablePointer<HyphenDict>
+    private let patterns: HyphenPatterns?
+    private let dict: UnsafeMutablePointer<HyphenDict>?
 
     init?(path: String) {
+        if let patterns = HyphenPatterns.load(path: path) {
+            self.patterns = patterns
+            self.dict = nil
+        } else {
+            guard let dict = hnj_hyphen_load(path) else { return nil }
+            self.patterns = nil
+            self.dict = dict
+        }
+    }
+
+    /// libhyphen itself, for comparing the two.
+    init?(libhyphenPath path: String) {
         guard let dict = hnj_hyphen_load(path) else { return nil }
+        self.patterns = nil
         self.dict = dict
     }
 
-    deinit { hnj_hyphen_free(dict) }
+    deinit { if let dict { hnj_hyphen_free(dict) } }
 
     /// The scalar counts after which `word` (lower case letters) may break, per the patterns.
     func points(in word: String) -> [Int] {
+        if let patterns { return patterns.points(in: word) }
+        guard let dict else { return [] }
         let bytes = Array(word.utf8)
         guard !bytes.isEmpty, bytes.count < 256 else { return [] }
         var hyphens = [CChar](repeating: 0, count: bytes.count + 5)

@@ -155,59 +155,75 @@ struct ItemBuilder {
         }
     }
 
-    /// A character of the paragraph with the run it came from; `byte` is the character when it
-    /// is ASCII, else 0.
+    /// A character of the paragraph: the run it came from and where its bytes lie in that run's
+    /// UTF-8; `byte` is the character when it is ASCII, else 0. No `Character` is kept: copying
+    /// one costs a retain and a release, and this is made for every character set.
     private struct Styled {
-        var character: Character
-        var run: Int
+        var run: Int32
         var kind: CharacterClass
-        var byte: UInt8 = 0
+        var byte: UInt8
+        var start: Int32
+        var end: Int32
     }
 
-    /// The ASCII characters as `Character`s, made once.
-    private static let asciiCharacters: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+    /// Each run's text as UTF-8, for the paragraph being built.
+    private var runBytes: [[UInt8]] = []
+
+    /// The ASCII characters as one-character strings, made once.
+    private static let asciiStrings: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+
+    /// The text of `chars[i]`.
+    private func text(of c: Styled) -> String {
+        c.byte != 0 ? Self.asciiStrings[Int(c.byte)] : String(decoding: runBytes[Int(c.run)][Int(c.start)..<Int(c.end)], as: UTF8.self)
+    }
 
     mutating func build(_ runs: [TextRun]) throws(FontError) {
         runStyles = runs.map { shaper.number(of: $0.style, language: settings.language) }
         languageNumber = breakCache.number(of: settings.language)
+        runBytes = runs.map { Array($0.text.utf8) }
         var chars: [Styled] = []
+        chars.reserveCapacity(runBytes.reduce(0) { $0 + $1.count })
         for (index, run) in runs.enumerated() {
             // ASCII without a carriage return (which joins a following line feed into one
             // character) is a character per byte: no grapheme breaking.
-            let utf8 = run.text.utf8
+            let utf8 = runBytes[index]
             if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-                chars.reserveCapacity(chars.count + utf8.count)
-                for b in utf8 {
-                    let c = Self.asciiCharacters[Int(b)]
+                for (offset, b) in utf8.enumerated() {
                     let kind: CharacterClass = b == 0x0A ? .hardBreak : b == 0x20 || b == 0x09 ? .space : .word
-                    chars.append(Styled(character: c, run: index, kind: kind, byte: b))
+                    chars.append(Styled(run: Int32(index), kind: kind, byte: b, start: Int32(offset), end: Int32(offset + 1)))
                 }
             } else {
-                for c in run.text { chars.append(Styled(character: c, run: index, kind: Self.classify(c))) }
+                var offset = 0
+                for c in run.text {
+                    let count = c.utf8.count
+                    let byte = count == 1 ? utf8[offset] : 0
+                    chars.append(Styled(run: Int32(index), kind: Self.classify(c), byte: byte < 0x80 ? byte : 0,
+                                        start: Int32(offset), end: Int32(offset + count)))
+                    offset += count
+                }
             }
         }
         // Leading and trailing white space sets nothing.
         let leading = chars.prefix { $0.kind == .space }.count
         let trailing = chars.reversed().prefix { $0.kind == .space || $0.kind == .hardBreak }.count
-        let body = chars.count - leading - trailing > 0 ? Array(chars[leading..<(chars.count - trailing)]) : []
+        let body = chars.count - leading - trailing > 0 ? chars[leading..<(chars.count - trailing)] : []
 
         if settings.firstLineIndent > 0 { items.append(.box(settings.firstLineIndent)) }
-        var i = 0
-        while i < body.count {
+        var i = body.startIndex
+        while i < body.endIndex {
             switch body[i].kind {
             case .space, .nonBreakingSpace:
                 var j = i
                 var breakable = false
-                while j < body.count, body[j].kind == .space || body[j].kind == .nonBreakingSpace {
+                while j < body.endIndex, body[j].kind == .space || body[j].kind == .nonBreakingSpace {
                     if body[j].kind == .space { breakable = true }
                     j += 1
                 }
                 // Several spaces make one; a tab sets as a word space; a no-break, thin or figure
                 // space keeps its own character (and width).
-                let first = body[i].character
-                let isTab = first.unicodeScalars.first == "\t"
-                let character: Character = breakable && (isTab || body[i].kind != .space) ? " " : first
-                try appendSpace(character, style: runStyles[body[max(0, i - 1)].run], breakable: breakable)
+                let isTab = body[i].byte == 0x09
+                let character = breakable && (isTab || body[i].kind != .space) ? " " : text(of: body[i])
+                try appendSpace(character, style: runStyles[Int(body[max(body.startIndex, i - 1)].run)], breakable: breakable)
                 i = j
             case .hardBreak:
                 items.append(.glue(0, stretch: Item.fill, shrink: 0))
@@ -218,7 +234,7 @@ struct ItemBuilder {
                 i += 1
             case .word, .softHyphen:
                 var j = i
-                while j < body.count, body[j].kind == .word || body[j].kind == .softHyphen { j += 1 }
+                while j < body.endIndex, body[j].kind == .word || body[j].kind == .softHyphen { j += 1 }
                 try appendWord(body[i..<j], runs: runs)
                 i = j
             }
@@ -238,8 +254,8 @@ struct ItemBuilder {
 
     /// A word space. A non-breaking one stretches like any other but is no place to break: the
     /// infinite penalty before it means the glue does not follow a box.
-    private mutating func appendSpace(_ character: Character, style: Int, breakable: Bool) throws(FontError) {
-        let piece = try addPiece(String(character), style: style, link: nil, struck: false)
+    private mutating func appendSpace(_ character: String, style: Int, breakable: Bool) throws(FontError) {
+        let piece = try addPiece(character, style: style, link: nil, struck: false)
         let width = pieces[piece].shaped.width
         if !breakable { items.append(.penalty(Item.infinity)) }
         if !settings.justified && !breakable {
@@ -263,28 +279,33 @@ struct ItemBuilder {
         var segmentStart = chars.startIndex
         var segments: [(text: String, run: Int, softHyphens: [Int])] = []
         while segmentStart < chars.endIndex {
+            let run = chars[segmentStart].run
             var end = segmentStart
-            var text = ""
             var soft: [Int] = []
-            var ascii = true
-            while end < chars.endIndex, chars[end].run == chars[segmentStart].run {
-                if chars[end].byte == 0 { ascii = false }
+            while end < chars.endIndex, chars[end].run == run {
+                if chars[end].kind == .softHyphen { soft.append(end) }
                 end += 1
             }
-            if ascii {
-                // Every character a byte (a soft hyphen is not ASCII): the text in one piece.
-                text = String(decoding: chars[segmentStart..<end].map(\.byte), as: UTF8.self)
+            // The segment's bytes in its run, soft hyphens taken out and their places kept.
+            let bytes = runBytes[Int(run)]
+            let from = Int(chars[segmentStart].start), to = Int(chars[end - 1].end)
+            var text: String
+            var offsets: [Int] = []
+            if soft.isEmpty {
+                text = String(decoding: bytes[from..<to], as: UTF8.self)
             } else {
+                hasSoftHyphen = true
+                var kept: [UInt8] = []
                 for i in segmentStart..<end {
                     if chars[i].kind == .softHyphen {
-                        soft.append(text.utf8.count)
-                        hasSoftHyphen = true
+                        offsets.append(kept.count)
                     } else {
-                        text.append(chars[i].character)
+                        kept += bytes[Int(chars[i].start)..<Int(chars[i].end)]
                     }
                 }
+                text = String(decoding: kept, as: UTF8.self)
             }
-            if !text.isEmpty { segments.append((text, chars[segmentStart].run, soft)) }
+            if !text.isEmpty { segments.append((text, Int(run), offsets)) }
             segmentStart = end
         }
         let isAddress = Self.isAddress(segments.count == 1 ? segments[0].text : segments.map(\.text).joined())
@@ -295,7 +316,7 @@ struct ItemBuilder {
             let overWide = shaped.width > settings.measure
             let key = BreakCache.Key(text: segment.text, language: languageNumber, softHyphens: segment.softHyphens,
                                      hyphenate: settings.hyphenate && !hasSoftHyphen, isAddress: isAddress, overWide: overWide)
-            let breaks = breakCache.breaks(for: key) { computeBreaks(key, clusterStarts: shaped.clusterStarts) }
+            let breaks = breakCache.breaks(for: key) { computeBreaks(key, shaped: shaped) }
             var from = 0
             for b in breaks {
                 appendBox(piece: piece, bytes: from..<b.offset)
@@ -345,7 +366,7 @@ struct ItemBuilder {
 
     /// Where a word segment may break, and at what cost, in order; only between clusters, so
     /// no ligature is split.
-    private func computeBreaks(_ key: BreakCache.Key, clusterStarts: Set<Int>) -> [BreakCache.Break] {
+    private func computeBreaks(_ key: BreakCache.Key, shaped: ShapedText) -> [BreakCache.Break] {
         var breaks: [BreakCache.Break] = []
         for offset in key.softHyphens where offset > 0 && offset < key.text.utf8.count {
             breaks.append(BreakCache.Break(offset: offset, cost: ItemSettings.hyphenPenalty, hyphen: true))
@@ -367,7 +388,7 @@ struct ItemBuilder {
                 .map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
         }
         var seen = Set<Int>()
-        return breaks.filter { clusterStarts.contains($0.offset) }.sorted { $0.offset < $1.offset }
+        return breaks.filter { shaped.isClusterStart($0.offset) }.sorted { $0.offset < $1.offset }
             .filter { seen.insert($0.offset).inserted }
     }
 
@@ -441,10 +462,14 @@ struct ItemBuilder {
     /// A web or e-mail address: never hyphenated, only broken after its separators. Scanned as
     /// bytes: this runs for every word.
     static func isAddress(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { isAddress(bytes: $0) }
+    }
+
+    static func isAddress(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 4 else { return false }
         func lower(_ b: UInt8) -> UInt8 { (65...90).contains(b) ? b + 32 : b }
-        if bytes.count >= 4, lower(bytes[0]) == UInt8(ascii: "w"), lower(bytes[1]) == UInt8(ascii: "w"),
+        if lower(bytes[0]) == UInt8(ascii: "w"), lower(bytes[1]) == UInt8(ascii: "w"),
            lower(bytes[2]) == UInt8(ascii: "w"), bytes[3] == UInt8(ascii: ".") { return true }
         for i in 0..<bytes.count {
             switch bytes[i] {

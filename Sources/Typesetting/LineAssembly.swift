@@ -37,6 +37,7 @@ struct LineAssembler {
 
         // Measures of the line.
         var natural = 0.0, letterStretch = 0.0, letterShrink = 0.0, spaceStretch = 0.0, spaceShrink = 0.0, fill = false
+        var expected = 1
         for i in elements {
             let item = items[i]
             natural += item.width
@@ -44,9 +45,10 @@ struct LineAssembler {
             case .box:
                 letterStretch += item.stretch
                 letterShrink += item.shrink
+                if case .glyphs(_, let bytes) = item.content { expected += bytes.count }
             case .glue:
                 if item.stretch >= Item.fill { fill = true }
-                if case .space = item.content { spaceStretch += item.stretch; spaceShrink += item.shrink }
+                if case .space = item.content { spaceStretch += item.stretch; spaceShrink += item.shrink; expected += 1 }
             case .penalty: break
             }
         }
@@ -91,7 +93,7 @@ struct LineAssembler {
         }
         if format.alignment == .justified && !justify { x = -hangLeft }
         let lineStart = x
-        var builder = RunBuilder()
+        var builder = RunBuilder(expectedGlyphs: expected)
         var spaceRatioSeen: Double?
         for i in elements {
             let item = items[i]
@@ -113,7 +115,7 @@ struct LineAssembler {
             x = builder.append(piece, bytes: 0..<piece.shaped.utf8.count, at: x, tracking: 0)
             builder.markAddedHyphen()
         }
-        let runs = builder.runs
+        let runs = builder.finish()
         guard !runs.isEmpty else { return nil }
         let ascent = runs.map { $0.face.ascender * $0.face.scale(at: $0.size) + $0.rise }.max() ?? 0
         let descent = runs.map { $0.face.descender * $0.face.scale(at: $0.size) + $0.rise }.min() ?? 0
@@ -134,73 +136,119 @@ struct LineAssembler {
     }
 }
 
-/// Collects positioned glyphs into runs of one face, size, rise, link and strike.
+/// Collects positioned glyphs into runs of one face, size, rise, link and strike. The run being
+/// filled is held in fields of its own, its text as bytes, so that appending a word touches no
+/// array of runs and makes no string.
 struct RunBuilder {
-    private(set) var runs: [GlyphRun] = []
+    private var finished: [GlyphRun] = []
+    /// The open run: its face (nil when none is open) and the rest of what a run holds.
+    private var face: FontFace?
+    private var size = 0.0, rise = 0.0, x = 0.0, width = 0.0
+    private var link: String?
+    private var struck = false
+    private var addedHyphen = false
+    private var glyphs: [PositionedGlyph] = []
+    private var clusters: [TextCluster] = []
+    private var text: [UInt8] = []
 
-    private mutating func run(for piece: Piece, face: FontFace, at x: Double) -> Int {
-        let shaped = piece.shaped
-        if let last = runs.last, last.face === face, last.size == shaped.size, last.rise == shaped.rise,
-           last.link == piece.link, last.struck == piece.struck, !last.endsWithAddedHyphen {
-            return runs.count - 1
+    /// `expectedGlyphs`: about how many glyphs the line holds (its bytes), reserved once.
+    init(expectedGlyphs: Int = 16) {
+        glyphs.reserveCapacity(expectedGlyphs)
+        clusters.reserveCapacity(expectedGlyphs)
+        text.reserveCapacity(expectedGlyphs)
+    }
+
+    /// The runs, the last one closed.
+    mutating func finish() -> [GlyphRun] {
+        close()
+        return finished
+    }
+
+    private mutating func close() {
+        guard let face else { return }
+        finished.append(GlyphRun(face: face, size: size, rise: rise, glyphs: glyphs, text: String(decoding: text, as: UTF8.self),
+                                 clusters: clusters, link: link, struck: struck, endsWithAddedHyphen: addedHyphen, x: x, width: width))
+        self.face = nil
+        glyphs.removeAll(keepingCapacity: true)
+        clusters.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps the open run when it matches, else closes it and opens a new one at `start`.
+    private mutating func open(face newFace: FontFace, size newSize: Double, rise newRise: Double, link newLink: String?,
+                               struck newStruck: Bool, at start: Double) {
+        if let face, face === newFace, size == newSize, rise == newRise, link == newLink, struck == newStruck, !addedHyphen {
+            return
         }
-        runs.append(GlyphRun(face: face, size: shaped.size, rise: shaped.rise, glyphs: [], text: "", clusters: [],
-                             link: piece.link, struck: piece.struck, endsWithAddedHyphen: false, x: x, width: 0))
-        return runs.count - 1
+        close()
+        face = newFace
+        size = newSize
+        rise = newRise
+        link = newLink
+        struck = newStruck
+        addedHyphen = false
+        x = start
+        width = 0
     }
 
     /// Appends the glyphs of `piece` whose clusters start in `bytes`, cluster by cluster, and
     /// returns the pen position after them. `tracking` is extra advance per unit of advance.
     mutating func append(_ piece: Piece, bytes: Range<Int>, at start: Double, tracking: Double) -> Double {
         let shaped = piece.shaped
-        let glyphs = shaped.glyphs
-        var x = start
-        var i = glyphs.firstIndex { bytes.contains($0.cluster) } ?? glyphs.count
+        let all = shaped.glyphs
+        var pen = start
+        var i = all.firstIndex { bytes.contains($0.cluster) } ?? all.count
         // Glyphs of one face in a row go into one run, their text appended in one piece.
-        while i < glyphs.count, bytes.contains(glyphs[i].cluster) {
-            let faceIndex = glyphs[i].face
-            let r = run(for: piece, face: shaped.faces[faceIndex], at: x)
-            let textStart = glyphs[i].cluster
+        while i < all.count, bytes.contains(all[i].cluster) {
+            let faceIndex = all[i].face
+            open(face: shaped.faces[faceIndex], size: shaped.size, rise: shaped.rise, link: piece.link, struck: piece.struck, at: pen)
+            let textStart = all[i].cluster
             var textEnd = bytes.upperBound
-            while i < glyphs.count, bytes.contains(glyphs[i].cluster) {
-                if glyphs[i].face != faceIndex {
-                    textEnd = glyphs[i].cluster
+            while i < all.count, bytes.contains(all[i].cluster) {
+                if all[i].face != faceIndex {
+                    textEnd = all[i].cluster
                     break
                 }
-                let cluster = glyphs[i].cluster
+                let cluster = all[i].cluster
                 var j = i
-                while j < glyphs.count && glyphs[j].cluster == cluster {
-                    let g = glyphs[j]
-                    runs[r].glyphs.append(PositionedGlyph(id: g.id, x: x + g.xOffset, y: g.yOffset + shaped.rise))
-                    x += g.advance * (1 + tracking)
+                while j < all.count && all[j].cluster == cluster {
+                    let g = all[j]
+                    glyphs.append(PositionedGlyph(id: g.id, x: pen + g.xOffset, y: g.yOffset + shaped.rise))
+                    pen += g.advance * (1 + tracking)
                     j += 1
                 }
-                let clusterEnd = j < glyphs.count && bytes.contains(glyphs[j].cluster) ? glyphs[j].cluster : bytes.upperBound
-                runs[r].clusters.append(TextCluster(byteCount: max(0, clusterEnd - cluster), glyphCount: j - i))
+                let clusterEnd = j < all.count && bytes.contains(all[j].cluster) ? all[j].cluster : bytes.upperBound
+                clusters.append(TextCluster(byteCount: max(0, clusterEnd - cluster), glyphCount: j - i))
                 i = j
             }
             if textEnd > textStart {
-                runs[r].text += String(decoding: shaped.utf8[textStart..<textEnd], as: UTF8.self)
+                let copied: Void? = shaped.text.utf8.withContiguousStorageIfAvailable { text.append(contentsOf: $0[textStart..<textEnd]) }
+                if copied == nil { text.append(contentsOf: shaped.utf8[textStart..<textEnd]) }
             }
-            runs[r].width = x - runs[r].x
+            width = pen - x
         }
-        return x
+        return pen
     }
 
-    /// A word space: the face's space glyph, so text extraction sees the gap as a space.
-    mutating func appendSpace(_ piece: Piece, at x: Double) {
+    /// A word space: the face's space glyph, so text extraction sees the gap as a space. It
+    /// takes the link and strike of the run before it.
+    mutating func appendSpace(_ piece: Piece, at pen: Double) {
         let shaped = piece.shaped
         guard let glyph = shaped.glyphs.first else { return }
-        let r = run(for: Piece(shaped: shaped, link: runs.last?.link, struck: runs.last?.struck ?? false),
-                    face: shaped.faces[glyph.face], at: x)
-        runs[r].glyphs.append(PositionedGlyph(id: glyph.id, x: x, y: 0))
-        runs[r].text += shaped.text
-        runs[r].clusters.append(TextCluster(byteCount: shaped.utf8.count, glyphCount: 1))
-        runs[r].width = x + glyph.advance - runs[r].x
+        let before: (link: String?, struck: Bool) = face != nil ? (link, struck) : (finished.last?.link, finished.last?.struck ?? false)
+        open(face: shaped.faces[glyph.face], size: shaped.size, rise: shaped.rise, link: before.link, struck: before.struck, at: pen)
+        glyphs.append(PositionedGlyph(id: glyph.id, x: pen, y: 0))
+        let count = text.count
+        text.append(contentsOf: shaped.text.utf8)
+        clusters.append(TextCluster(byteCount: text.count - count, glyphCount: 1))
+        width = pen + glyph.advance - x
     }
 
     mutating func markAddedHyphen() {
-        guard !runs.isEmpty else { return }
-        runs[runs.count - 1].endsWithAddedHyphen = true
+        if face != nil {
+            addedHyphen = true
+        } else if !finished.isEmpty {
+            finished[finished.count - 1].endsWithAddedHyphen = true
+        }
     }
 }

@@ -46,7 +46,15 @@ final class ShapedText {
 
     /// UTF-8 offsets where a glyph cluster starts: the only places the text may be cut without
     /// splitting a ligature.
-    lazy var clusterStarts: Set<Int> = Set(glyphs.map(\.cluster))
+    lazy var clusterStarts: [Bool] = {
+        var starts = [Bool](repeating: false, count: text.utf8.count + 1)
+        for glyph in glyphs where glyph.cluster >= 0 && glyph.cluster < starts.count { starts[glyph.cluster] = true }
+        return starts
+    }()
+
+    func isClusterStart(_ offset: Int) -> Bool {
+        offset >= 0 && offset < clusterStarts.count && clusterStarts[offset]
+    }
 
     lazy var utf8: [UInt8] = Array(text.utf8)
 }

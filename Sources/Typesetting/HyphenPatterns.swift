@@ -1,0 +1,221 @@
+import Foundation
+
+/// Liang's hyphenation patterns (a libhyphen `.dic` file) in a trie of UTF-8 bytes, matched
+/// here rather than by libhyphen: loading libhyphen's state machine for the English patterns
+/// took as long as setting a thousand words, and matching a word took some 20,000 instructions.
+/// The trie is read once per file for the whole process and shared by every thread's
+/// typesetter: it is never changed after it is made.
+///
+/// Only dictionaries of one level with standard patterns are read here: a file with
+/// `NEXTLEVEL` (compound words) or with non-standard patterns (`/`, as Dutch and German have)
+/// is left to libhyphen (`load` gives nil).
+final class HyphenPatterns: @unchecked Sendable {
+    /// The trie's edges in an open-addressed table: key `node << 8 | byte` plus one (0 is an
+    /// empty slot), value the child node. Nodes are numbered from 0, the root.
+    private let keys: [UInt32]
+    private let targets: [Int32]
+    private let mask: Int
+    /// Per node: where its pattern's values are in `values` (count 0 when no pattern ends there).
+    private let valueStart: [Int32]
+    private let valueCount: [UInt8]
+    private let values: [UInt8]
+    /// The file's LEFTHYPHENMIN and RIGHTHYPHENMIN (2 when it gives none, as libhyphen has it):
+    /// letters kept before the first break and after the last.
+    let leftMinimum: Int
+    let rightMinimum: Int
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var loaded: [String: HyphenPatterns?] = [:]
+
+    /// The patterns of the file at `path`, read once per process; nil when it is not a file
+    /// this reader takes (see the type's note) or cannot be read.
+    static func load(path: String) -> HyphenPatterns? {
+        let key = (path as NSString).resolvingSymlinksInPath
+        return lock.withLock {
+            if let known = loaded[key] { return known }
+            let made = FileManager.default.contents(atPath: key).flatMap { HyphenPatterns(file: [UInt8]($0)) }
+            loaded[key] = .some(made)
+            return made
+        }
+    }
+
+    /// Reads a `.dic` file: its first line names the encoding (UTF-8 or ISO8859-1, which is
+    /// turned into UTF-8), then one pattern per line; `%` comments and the other settings are
+    /// passed over. Read byte by byte into local arrays: the English file has 11,000 patterns,
+    /// and this runs before the first paragraph is set.
+    init?(file: [UInt8]) {
+        // Lines, without their line ends and surrounding blanks.
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        for i in 0...file.count where i == file.count || file[i] == 0x0A {
+            var a = lineStart, b = i
+            while a < b, file[a] == 0x20 || file[a] == 0x09 { a += 1 }
+            while b > a, file[b - 1] == 0x0D || file[b - 1] == 0x20 || file[b - 1] == 0x09 { b -= 1 }
+            if b > a { lines.append(a..<b) }
+            lineStart = i + 1
+        }
+        guard let first = lines.first else { return nil }
+        let latin1: Bool
+        switch String(decoding: file[first], as: UTF8.self).uppercased() {
+        case "UTF-8", "UTF8": latin1 = false
+        case "ISO8859-1", "ISO-8859-1", "ISO8859_1", "LATIN1": latin1 = true
+        default: return nil
+        }
+        var capacity = 1024
+        while capacity < file.count { capacity <<= 1 }
+        var keys = [UInt32](repeating: 0, count: capacity)
+        var targets = [Int32](repeating: 0, count: capacity)
+        var mask = capacity - 1
+        var nodeCount = 1
+        var left = 2, right = 2
+        var patternAt: [(node: Int32, start: Int32, count: UInt8)] = []
+        var values: [UInt8] = []
+        var letters: [UInt8] = []
+        var digits: [UInt8] = []
+        /// Twice the table, every edge placed again.
+        func grow() {
+            let oldKeys = keys, oldTargets = targets
+            keys = [UInt32](repeating: 0, count: oldKeys.count * 2)
+            targets = [Int32](repeating: 0, count: oldKeys.count * 2)
+            mask = keys.count - 1
+            for (i, k) in oldKeys.enumerated() where k != 0 {
+                var slot = Self.hash(k - 1) & mask
+                while keys[slot] != 0 { slot = (slot + 1) & mask }
+                keys[slot] = k
+                targets[slot] = oldTargets[i]
+            }
+        }
+        for line in lines.dropFirst() {
+            let lead = file[line.lowerBound]
+            if lead == UInt8(ascii: "%") { continue }
+            if lead >= 0x41 && lead <= 0x5A {
+                // A setting: LEFTHYPHENMIN 2, NEXTLEVEL, NOHYPHEN …
+                let words = String(decoding: file[line], as: UTF8.self).split(separator: " ")
+                switch words.first {
+                case "NEXTLEVEL": return nil
+                case "LEFTHYPHENMIN", "RIGHTHYPHENMIN":
+                    if words.count > 1, let n = Int(words[1]), n > 0 {
+                        if words.first == "LEFTHYPHENMIN" { left = n } else { right = n }
+                    }
+                default: break
+                }
+                continue
+            }
+            // Letters (as UTF-8) and the value before each letter byte and after the last; a
+            // continuation byte of a character shares its character's slot, which stays 0.
+            letters.removeAll(keepingCapacity: true)
+            digits.removeAll(keepingCapacity: true)
+            digits.append(0)
+            var valued = false
+            for i in line {
+                let b = file[i]
+                if b >= 0x30 && b <= 0x39 {
+                    digits[digits.count - 1] = b - 0x30
+                    valued = valued || b > 0x30
+                } else if b == UInt8(ascii: "/") {
+                    return nil   // a non-standard pattern: libhyphen's work
+                } else if latin1 && b >= 0x80 {
+                    letters.append(0xC0 | (b >> 6)); digits.append(0)
+                    letters.append(0x80 | (b & 0x3F)); digits.append(0)
+                } else {
+                    letters.append(b); digits.append(0)
+                }
+            }
+            guard !letters.isEmpty, letters.count < 255 else { continue }
+            var node: Int32 = 0
+            for b in letters {
+                let key = UInt32(node) << 8 | UInt32(b)
+                var slot = Self.hash(key) & mask
+                while keys[slot] != 0 && keys[slot] != key + 1 { slot = (slot + 1) & mask }
+                if keys[slot] == 0 {
+                    if nodeCount * 2 >= keys.count {
+                        grow()
+                        slot = Self.hash(key) & mask
+                        while keys[slot] != 0 { slot = (slot + 1) & mask }
+                    }
+                    keys[slot] = key + 1
+                    targets[slot] = Int32(nodeCount)
+                    nodeCount += 1
+                }
+                node = targets[slot]
+            }
+            if valued {
+                patternAt.append((node, Int32(values.count), UInt8(digits.count)))
+                values += digits
+            }
+        }
+        var valueStart = [Int32](repeating: 0, count: nodeCount)
+        var valueCount = [UInt8](repeating: 0, count: nodeCount)
+        // A pattern given twice: the later one holds, as the file reads.
+        for p in patternAt {
+            valueStart[Int(p.node)] = p.start
+            valueCount[Int(p.node)] = p.count
+        }
+        self.keys = keys
+        self.targets = targets
+        self.mask = mask
+        self.valueStart = valueStart
+        self.valueCount = valueCount
+        self.values = values
+        self.leftMinimum = left
+        self.rightMinimum = right
+    }
+
+    private static func hash(_ key: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 24)
+    }
+
+    /// The scalar counts after which `word` (lower case letters, UTF-8) may break: positions
+    /// whose highest matching value is odd, at least the file's minimums from either end, as
+    /// libhyphen gives them.
+    func points(in word: String) -> [Int] {
+        var text: [UInt8] = [UInt8(ascii: ".")]
+        text += word.utf8
+        text.append(UInt8(ascii: "."))
+        let n = text.count
+        // `best[j]`: the highest value before byte j of `text`.
+        var best = [UInt8](repeating: 0, count: n + 1)
+        keys.withUnsafeBufferPointer { keys in
+        targets.withUnsafeBufferPointer { targets in
+        values.withUnsafeBufferPointer { values in
+        best.withUnsafeMutableBufferPointer { best in
+            for i in 0..<n {
+                var node: UInt32 = 0
+                var j = i
+                while j < n {
+                    // The child of `node` by `text[j]`, if any.
+                    let key = node << 8 | UInt32(text[j])
+                    var slot = Self.hash(key) & mask
+                    while keys[slot] != key + 1 && keys[slot] != 0 { slot = (slot + 1) & mask }
+                    if keys[slot] == 0 { break }
+                    node = UInt32(targets[slot])
+                    j += 1
+                    let count = Int(valueCount[Int(node)])
+                    if count > 0 {
+                        let start = Int(valueStart[Int(node)])
+                        for k in 0..<min(count, n + 1 - i) where values[start + k] > best[i + k] {
+                            best[i + k] = values[start + k]
+                        }
+                    }
+                }
+            }
+        }
+        }
+        }
+        }
+        // Between the word's scalars: byte j of `text` that starts a scalar, after the dot.
+        var out: [Int] = []
+        var scalars = 0
+        var j = 1
+        let end = n - 1
+        while j < end {
+            // Step over the scalar starting at j.
+            j += 1
+            while j < end && text[j] & 0xC0 == 0x80 { j += 1 }
+            scalars += 1
+            if j < end && best[j] & 1 == 1 { out.append(scalars) }
+        }
+        let total = scalars
+        return out.filter { $0 >= leftMinimum && total - $0 >= rightMinimum }
+    }
+}
