@@ -89,8 +89,8 @@ public enum IssueAssembler {
             return []
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-        var articles: [Article] = []
         var slugs: [String: String] = [:]
+        var toRead: [String] = []
         for name in names where !isIgnorable(name) {
             let path = (folder as NSString).appendingPathComponent(name)
             let shown = paths.display(path)
@@ -122,9 +122,24 @@ public enum IssueAssembler {
                 continue
             }
             slugs[slug.lowercased()] = name
-            if let article = ArticleReader.read(path: path, paths: paths, defaultLanguage: language, into: &diagnostics) {
-                articles.append(article)
+            toRead.append(path)
+        }
+        // The articles are read (parsed, their pictures probed) on every core; what each one
+        // says comes back in file order, as one thread would have said it.
+        var read = [(article: Article?, diagnostics: [Diagnostic])](repeating: (nil, []), count: toRead.count)
+        read.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            let files = toRead
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                var said: [Diagnostic] = []
+                let article = ArticleReader.read(path: files[index], paths: paths, defaultLanguage: language, into: &said)
+                results[index] = (article, said)
             }
+        }
+        var articles: [Article] = []
+        for (article, said) in read {
+            diagnostics += said
+            if let article { articles.append(article) }
         }
         if slugs.isEmpty {
             diagnostics.append(.error("the issue has no articles", at: SourceLocation(file: shownFolder),

@@ -7,7 +7,7 @@ import IssueModel
 /// folder and must stay inside it: resolved with `..` and symbolic links followed, it has to land
 /// in the folder, or it is an error. Paths shown in messages are relative to the working folder
 /// when the file is inside it, as a compiler shows them.
-public struct IssuePaths {
+public struct IssuePaths: Sendable {
     /// The week's folder, absolute, symbolic links resolved.
     let week: String
     /// The working folder messages are relative to.

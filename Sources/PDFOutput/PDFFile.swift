@@ -175,7 +175,7 @@ struct ContentStream {
             bytes.append(UInt8(ascii: "."))
             var digits = 3
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
-            let divisor = [1, 10, 100, 1000][digits - 1]
+            let divisor = digits == 3 ? 100 : digits == 2 ? 10 : 1
             var d = divisor
             var f = fraction
             while d > 0 {

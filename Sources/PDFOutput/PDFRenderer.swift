@@ -26,15 +26,48 @@ struct PDFRenderer {
         let object: Int
         let program: FontProgram
         /// Widths in text space units (thousandths of the size); negative for a glyph not shown.
-        private var widths: [Double]
-        /// The text each glyph stands for (its first cluster's).
-        var text: [[UInt8]?]
+        /// (Unchecked exclusivity: read for every glyph of the issue, never from two places at once.)
+        @exclusivity(unchecked) private var widths: [Double]
+        /// The text each glyph stands for (its first cluster's), by glyph: 0 for none yet, a
+        /// byte plus one for a one-byte text (most glyphs), else 257 plus an index into
+        /// `longTexts`. Flat, so that checking a glyph's text copies nothing.
+        @exclusivity(unchecked) private var textCodes: [UInt32]
+        @exclusivity(unchecked) private var longTexts: [[UInt8]] = []
         init(name: String, object: Int, program: FontProgram) {
             self.name = name
             self.object = object
             self.program = program
             widths = Array(repeating: -1, count: program.glyphCount)
-            text = Array(repeating: nil, count: program.glyphCount)
+            textCodes = Array(repeating: 0, count: program.glyphCount)
+        }
+
+        /// Whether `glyph` already stands for a text other than `piece`; the first text a glyph
+        /// meets becomes its own.
+        func conflicts(_ glyph: UInt32, with piece: ArraySlice<UInt8>) -> Bool {
+            let index = Int(glyph)
+            guard index != 0, index < textCodes.count else { return false }
+            let code = textCodes[index]
+            if code == 0 {
+                if piece.count == 1 {
+                    textCodes[index] = UInt32(piece[piece.startIndex]) + 1
+                } else {
+                    textCodes[index] = 257 + UInt32(longTexts.count)
+                    longTexts.append(Array(piece))
+                }
+                return false
+            }
+            if code <= 256 { return !(piece.count == 1 && UInt32(piece[piece.startIndex]) + 1 == code) }
+            return !longTexts[Int(code - 257)].elementsEqual(piece)
+        }
+
+        /// The text of each glyph that has one.
+        var text: [UInt32: String] {
+            var out: [UInt32: String] = [:]
+            for (glyph, code) in textCodes.enumerated() where code != 0 {
+                out[UInt32(glyph)] = code <= 256 ? String(decoding: [UInt8(code - 1)], as: UTF8.self)
+                    : String(decoding: longTexts[Int(code - 257)], as: UTF8.self)
+            }
+            return out
         }
 
         func width(_ glyph: UInt32) -> Double {
@@ -287,28 +320,25 @@ struct PDFRenderer {
             return
         }
         var byte = 0, index = 0
+        let glyphs = run.glyphs
         for cluster in run.clusters {
+            let from = index, to = index + cluster.glyphCount
             let piece = text[byte..<(byte + cluster.byteCount)]
-            let glyphs = run.glyphs[index..<(index + cluster.glyphCount)]
             byte += cluster.byteCount
-            index += cluster.glyphCount
-            guard let first = glyphs.first else { continue }
+            index = to
+            guard to > from else { continue }
             // The first glyph of a cluster stands for its text; a glyph already standing for
             // another text keeps it, and this cluster gets its own as ActualText.
-            var conflict = false
-            if first.id != 0, Int(first.id) < font.text.count {
-                if let known = font.text[Int(first.id)] { conflict = !known.elementsEqual(piece) } else { font.text[Int(first.id)] = Array(piece) }
-            }
-            if conflict {
+            if font.conflicts(glyphs[from].id, with: piece) {
                 closeArray()
                 content.op("/Span << /ActualText ")
                 content.raw(PDFFile.text(String(decoding: piece, as: UTF8.self)))
                 content.op(" >> BDC\n")
-                for glyph in glyphs { place(glyph) }
+                for g in from..<to { place(glyphs[g]) }
                 closeArray()
                 content.op("EMC\n")
             } else {
-                for glyph in glyphs { place(glyph) }
+                for g in from..<to { place(glyphs[g]) }
             }
         }
         closeArray()
@@ -373,11 +403,7 @@ struct PDFRenderer {
                     + " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                     + " /FontDescriptor \(descriptor) 0 R /DW 0 /W [\(w)]"
                     + (program.isCFF ? "" : " /CIDToGIDMap /Identity") + " >>")
-        var text: [UInt32: String] = [:]
-        for (glyph, bytes) in used.text.enumerated() {
-            if let bytes { text[UInt32(glyph)] = String(decoding: bytes, as: UTF8.self) }
-        }
-        file.stream(toUnicode, bytes: Array(Self.toUnicode(text).utf8))
+        file.stream(toUnicode, bytes: Array(Self.toUnicode(used.text).utf8))
         file.object(used.object, "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                     + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
     }

@@ -145,6 +145,13 @@ public struct BlockFlow {
     private func slots(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int?, recording: Bool) -> Slots {
         let stop = min(end ?? blocks.count, blocks.count)
         var placed: [Slot] = []
+        // At most a slot per line of every column and per unit to place: reserved once rather
+        // than grown.
+        if recording, start.block < stop {
+            var units = blocks[start.block].units.count - start.unit
+            for b in (start.block + 1)..<max(start.block + 1, stop) { units += blocks[b].units.count }
+            placed.reserveCapacity(min(units, columns.reduce(0) { $0 + capacity(of: $1) }))
+        }
         var used = Array(repeating: 0, count: columns.count)
         var column = 0
         var b = start.block, u = start.unit

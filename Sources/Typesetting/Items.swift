@@ -246,7 +246,10 @@ struct ItemBuilder {
     }
 
     private mutating func addPiece(_ text: String, style: Int, link: String?, struck: Bool) throws(FontError) -> Int {
-        let shaped = try shaper.shape(text, style: style)
+        try addPiece(shaper.shape(text, style: style), link: link, struck: struck)
+    }
+
+    private mutating func addPiece(_ shaped: ShapedText, link: String?, struck: Bool) -> Int {
         for c in shaped.missing where !missing.contains(c) { missing.append(c) }
         pieces.append(Piece(shaped: shaped, link: link, struck: struck))
         return pieces.count - 1
@@ -255,7 +258,8 @@ struct ItemBuilder {
     /// A word space. A non-breaking one stretches like any other but is no place to break: the
     /// infinite penalty before it means the glue does not follow a box.
     private mutating func appendSpace(_ character: String, style: Int, breakable: Bool) throws(FontError) {
-        let piece = try addPiece(character, style: style, link: nil, struck: false)
+        let piece = character == " " ? addPiece(try shaper.shapeSpace(style: style), link: nil, struck: false)
+            : try addPiece(character, style: style, link: nil, struck: false)
         let width = pieces[piece].shaped.width
         if !breakable { items.append(.penalty(Item.infinity)) }
         if !settings.justified && !breakable {
@@ -308,21 +312,37 @@ struct ItemBuilder {
             if !text.isEmpty { segments.append((text, Int(run), offsets)) }
             segmentStart = end
         }
-        let isAddress = Self.isAddress(segments.count == 1 ? segments[0].text : segments.map(\.text).joined())
-        for segment in segments {
+        var shapes: [ShapedText] = []
+        shapes.reserveCapacity(segments.count)
+        for segment in segments { shapes.append(try shaper.shape(segment.text, style: runStyles[segment.run])) }
+        let isAddress = shapes.count == 1 ? shapes[0].isAddress : Self.isAddress(segments.map(\.text).joined())
+        for (index, segment) in segments.enumerated() {
             let run = runs[segment.run]
-            let piece = try addPiece(segment.text, style: runStyles[segment.run], link: run.link, struck: run.struck)
-            let shaped = pieces[piece].shaped
+            let shaped = shapes[index]
+            let piece = addPiece(shaped, link: run.link, struck: run.struck)
             let overWide = shaped.width > settings.measure
+            let hyphenate = settings.hyphenate && !hasSoftHyphen
             let key = BreakCache.Key(text: segment.text, language: languageNumber, softHyphens: segment.softHyphens,
-                                     hyphenate: settings.hyphenate && !hasSoftHyphen, isAddress: isAddress, overWide: overWide)
-            let breaks = breakCache.breaks(for: key) { computeBreaks(key, shaped: shaped) }
+                                     hyphenate: hyphenate, isAddress: isAddress, overWide: overWide)
+            let breaks: [BreakCache.Break]
+            if segment.softHyphens.isEmpty {
+                // Kept with the shaped text: no hashing of the word again.
+                let flags = (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0)
+                if let known = shaped.breaks[flags] {
+                    breaks = known
+                } else {
+                    breaks = computeBreaks(key, shaped: shaped)
+                    shaped.breaks[flags] = breaks
+                }
+            } else {
+                breaks = breakCache.breaks(for: key) { computeBreaks(key, shaped: shaped) }
+            }
             var from = 0
             for b in breaks {
                 appendBox(piece: piece, bytes: from..<b.offset)
                 var penalty: Item
                 if b.hyphen {
-                    let hyphen = try addPiece("-", style: runStyles[segment.run], link: run.link, struck: run.struck)
+                    let hyphen = addPiece(try shaper.shapeHyphen(style: runStyles[segment.run]), link: run.link, struck: run.struck)
                     penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
                     if settings.hangingPunctuation {
                         penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
@@ -548,7 +568,8 @@ final class BreakCache {
         var dictionary = false
     }
 
-    private var cache: [Key: [Break]] = [:]
+    /// (Unchecked exclusivity: one thread's, looked up for every word.)
+    @exclusivity(unchecked) private var cache: [Key: [Break]] = [:]
 
     func breaks(for key: Key, compute: () -> [Break]) -> [Break] {
         if let hit = cache[key] { return hit }

@@ -35,9 +35,18 @@ final class ShapedText {
         self.faces = faces
         self.glyphs = glyphs
         self.missing = missing
+        self.width = glyphs.reduce(0) { $0 + $1.advance }
     }
 
-    var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
+    let width: Double
+
+    /// Whether the text is a web or e-mail address (see `ItemBuilder.isAddress`).
+    lazy var isAddress: Bool = ItemBuilder.isAddress(text)
+
+    /// The breaks found in this text (without soft hyphens), by the flags they were found
+    /// under (hyphenating 4, an address 2, wider than the column 1): a shaped text is one
+    /// thread's and one language's, so its breaks are kept with it rather than hashed again.
+    var breaks: [[BreakCache.Break]?] = [nil, nil, nil, nil, nil, nil, nil, nil]
 
     /// Width of the glyphs whose clusters start in `bytes`.
     func width(of bytes: Range<Int>) -> Double {
@@ -63,12 +72,14 @@ final class ShapedText {
 /// per style however often it occurs, and paragraphs are broken without shaping again.
 final class Shaper {
     let fonts: FontLibrary
-    private var cache: [Key: ShapedText] = [:]
-    private var chains: [FaceKey: [FontFace]] = [:]
+    /// (Unchecked exclusivity here and below: a shaper serves one thread, and this is looked up
+    /// for every word set.)
+    @exclusivity(unchecked) private var cache: [Key: ShapedText] = [:]
+    @exclusivity(unchecked) private var chains: [FaceKey: [FontFace]] = [:]
     /// Styles with their language, numbered: a word's cache key holds the number, so looking a
     /// word up hashes its text and one integer, not a style's family, size, flags and features.
     private var styleNumbers: [StyleKey: Int] = [:]
-    private var styles: [StyleKey] = []
+    @exclusivity(unchecked) private var styles: [StyleKey] = []
 
     private struct StyleKey: Hashable {
         var style: TextStyle
@@ -89,10 +100,10 @@ final class Shaper {
     /// One HarfBuzz buffer, cleared for each text: a shaper serves one thread.
     private let buffer: OpaquePointer = hb_buffer_create()
     /// Per style number: its features, and its language as HarfBuzz knows it.
-    private var styleFeatures: [[hb_feature_t]] = []
-    private var styleLanguages: [hb_language_t?] = []
+    @exclusivity(unchecked) private var styleFeatures: [[hb_feature_t]] = []
+    @exclusivity(unchecked) private var styleLanguages: [hb_language_t?] = []
     /// Per face: which ASCII characters it has (the common case, checked without FreeType).
-    private var asciiCoverage: [ObjectIdentifier: [Bool]] = [:]
+    @exclusivity(unchecked) private var asciiCoverage: [ObjectIdentifier: [Bool]] = [:]
 
     init(fonts: FontLibrary) {
         self.fonts = fonts
@@ -123,6 +134,29 @@ final class Shaper {
 
     /// The style numbered `number`.
     func style(_ number: Int) -> TextStyle { styles[number].style }
+
+    /// "-" and " " shaped in each style number: asked for at every hyphenation point and word
+    /// space, found here by index rather than by hashing the text.
+    @exclusivity(unchecked) private var hyphens: [ShapedText?] = []
+    @exclusivity(unchecked) private var spaces: [ShapedText?] = []
+
+    /// A hyphen in the style numbered `style`.
+    func shapeHyphen(style: Int) throws(FontError) -> ShapedText {
+        if style < hyphens.count, let known = hyphens[style] { return known }
+        let shaped = try shape("-", style: style)
+        while hyphens.count <= style { hyphens.append(nil) }
+        hyphens[style] = shaped
+        return shaped
+    }
+
+    /// A word space in the style numbered `style`.
+    func shapeSpace(style: Int) throws(FontError) -> ShapedText {
+        if style < spaces.count, let known = spaces[style] { return known }
+        let shaped = try shape(" ", style: style)
+        while spaces.count <= style { spaces.append(nil) }
+        spaces[style] = shaped
+        return shaped
+    }
 
     /// `text` shaped in the style and language numbered `style` (see `number(of:language:)`).
     func shape(_ text: String, style: Int) throws(FontError) -> ShapedText {
