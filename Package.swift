@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         // zlib checks a PNG's compressed rows before the PDF carries them as they are.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The send: libcurl speaks SMTP (STARTTLS, AUTH, connection reuse); SQLite keeps the journal.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -46,7 +47,7 @@ let package = Package(
         // (metrics and subsetting, by HarfBuzz), and never calls HarfBuzz or FreeType itself.
         // Cairo draws PNG previews and imposed sheets; TurboJPEG decodes JPEGs that must be
         // decoded; qpdf sets the print boxes and PNG rows on imposed sheets, which Cairo cannot.
-        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF", "CZlib"]),
+        .target(name: "PDFOutput", dependencies: ["PageMakeup", "Typesetting", "IssueModel", "CCairo", "CTurboJPEG", "CQPDF", "CZlib", "CDeflate"]),
         .target(name: "EmailRendering", dependencies: ["IssueModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MIME"),
         .target(name: "Delivery", dependencies: ["MIME", "EmailRendering", "IssueModel", "CCurl", "CSQLite",

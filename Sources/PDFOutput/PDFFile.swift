@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 import Foundation
 
 /// A PDF file written object by object (PDF 32000-1 §7.5): numbered objects, streams deflated,
@@ -103,18 +103,21 @@ final class PDFFile {
         written += bytes.count
     }
 
-    /// zlib's deflate at level 4: a third of the default level's time for content streams 8 % larger
-    /// (measured on the large benchmark issue). Nil if zlib fails.
-    static func deflate(_ bytes: [UInt8], level: Int32 = 4) -> [UInt8]? {
-        var size = compressBound(uLong(bytes.count))
-        var out = [UInt8](repeating: 0, count: Int(size))
-        let status = bytes.withUnsafeBufferPointer { src in
+    /// A zlib stream (FlateDecode) made by libdeflate at level 5. Measured on the large benchmark
+    /// issue without its pictures: the PDF is 4 % smaller than with zlib's level 4 (366 KB
+    /// against 381 KB), for 22 % fewer instructions (89 M against 114 M). Nil if it fails.
+    static func deflate(_ bytes: [UInt8], level: Int32 = 5) -> [UInt8]? {
+        guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
+        defer { libdeflate_free_compressor(compressor) }
+        let bound = libdeflate_zlib_compress_bound(compressor, bytes.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let size = bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                compress2(dst.baseAddress, &size, src.baseAddress, uLong(bytes.count), level)
+                libdeflate_zlib_compress(compressor, src.baseAddress, bytes.count, dst.baseAddress, bound)
             }
         }
-        guard status == Z_OK else { return nil }
-        out.removeSubrange(Int(size)...)
+        guard size > 0 else { return nil }
+        out.removeSubrange(size...)
         return out
     }
 

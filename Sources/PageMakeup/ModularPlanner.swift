@@ -362,8 +362,9 @@ struct ModularPlanner {
         score(&page)
         page.terms[.page] = PlanCost.page
         if !page.modules.contains(where: { $0.piece != nil }) { page.terms[.houseOnly] = PlanCost.houseOnlyPage }
+        let consumed = cursor.consumed
         // A page that takes nothing while stories wait would never end the issue.
-        if cursor.consumed.isEmpty && !cursor.pieces.isEmpty { page.terms[.nothingPlaced] = 1_000_000 }
+        if consumed.isEmpty && !cursor.pieces.isEmpty { page.terms[.nothingPlaced] = 1_000_000 }
         // A jump goes on the next page: every continuation left waiting costs.
         // (more for each page it has waited).
         let waiting = cursor.pieces.indices.filter { !cursor.taken[$0] && cursor.pieces[$0].isContinuation }
@@ -377,7 +378,6 @@ struct ModularPlanner {
         if overdue > 0 { page.terms.add(.pageHint, PlanCost.pageHint * Double(overdue)) }
         if cursor.skips > 0 { page.terms.add(.priority, PlanCost.skip * Double(cursor.skips)) }
         // What was used of the queue leaves it; what jumped waits for the next page.
-        let consumed = cursor.consumed
         let consumedIDs = Set(consumed.map(\.id))
         let startedStories = Set(consumed.filter { !$0.isContinuation }.map(\.story))
         state.pending = state.pending.filter { !consumedIDs.contains($0.id) } + cursor.created
@@ -396,8 +396,7 @@ struct ModularPlanner {
     /// when it does not and both parts keep four lines. Nil when neither works.
     mutating func stack(_ piece: Piece, width: Int, column: Int, top: Int, room: Int, cursor: inout Cursor, page: Int,
                         cap: Int?) throws(FontError) -> PlannedModule? {
-        let info = stories[piece.story]
-        guard info.allowed.contains(width) else { return nil }
+        guard stories[piece.story].allowed.contains(width) else { return nil }
         let head = try self.head(piece, width: width)
         guard room >= head.lines + 4 else { return nil }
         let whole = natural(piece, width: width, head: head)
@@ -524,17 +523,16 @@ struct ModularPlanner {
         var starts: [PlannedModule] = []
         for module in page.modules {
             guard let piece = module.piece, let fit = module.fit else { continue }
-            let info = stories[piece.story]
             if fit.end != nil {
                 page.terms.add(.jumps, PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
                     + PlanCost.jumpedLine * Double(fit.linesLeft))
             }
-            if !info.preferred.contains(module.width) && !(piece.isContinuation && module.width <= 3) {
+            if !stories[piece.story].preferred.contains(module.width) && !(piece.isContinuation && module.width <= 3) {
                 page.terms.add(.width, PlanCost.width)
             }
             if !piece.isContinuation {
                 starts.append(module)
-                if let hint = info.article.page, hint != page.number { page.terms.add(.pageHint, PlanCost.pageHint) }
+                if let hint = stories[piece.story].article.page, hint != page.number { page.terms.add(.pageHint, PlanCost.pageHint) }
             }
         }
         if page.number == 1 {
