@@ -104,8 +104,12 @@ struct PDFRenderer {
         var pictureOrder: [(name: String, object: Int, image: PageImage)] = []
         var pageObjects: [Int] = []
         var pageHeights: [Double] = []
-        /// Content streams wait to be compressed, all pages at once on every core.
+        /// Each page's content stream is compressed on another thread while the next page is
+        /// written (a serial queue: one core compresses as this one writes).
         var pendingContents: [(object: Int, bytes: [UInt8])] = []
+        let deflated = Deflated(count: document.pages.count)
+        let compressing = DispatchQueue(label: "issue.pdf.contents")
+        let compressed = DispatchGroup()
 
         /// The font for a face; its program was read above, with every other face's.
         func font(for face: FontFace) -> UsedFont {
@@ -176,7 +180,9 @@ struct PDFRenderer {
             if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
 
             let contents = file.reserve()
-            pendingContents.append((contents, content.bytes))
+            let index = pendingContents.count, bytes = content.bytes
+            pendingContents.append((contents, bytes))
+            compressing.async(group: compressed) { deflated.set(index, PDFFile.deflate(bytes)) }
             var annotationRefs: [Int] = []
             for annotation in annotations {
                 let number = file.reserve()
@@ -198,9 +204,9 @@ struct PDFRenderer {
             pageHeights.append(height)
         }
 
-        let compressed = Self.onEveryCore(pendingContents.count) { PDFFile.deflate(pendingContents[$0].bytes) }
+        compressed.wait()
         for (index, pending) in pendingContents.enumerated() {
-            if let deflated = compressed[index] {
+            if let deflated = deflated.results[index] {
                 file.stream(pending.object, bytes: deflated, compress: false, filter: "/FlateDecode")
             } else {
                 file.stream(pending.object, bytes: pending.bytes, compress: false)
@@ -251,6 +257,14 @@ struct PDFRenderer {
 
     /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
     /// other call writes.
+    /// Compressed content streams by page, filled in by the compressing queue and read once it
+    /// has finished (after its group's `wait`).
+    private final class Deflated: @unchecked Sendable {
+        private(set) var results: [[UInt8]?]
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ bytes: [UInt8]?) { results[index] = bytes }
+    }
+
     static func onEveryCore<T>(_ count: Int, _ body: (Int) -> T?) -> [T?] {
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { slots in
