@@ -128,7 +128,6 @@ struct ItemBuilder {
     private(set) var missing: [Character] = []
     /// Each run's style and the paragraph's language, as the shaper numbers them.
     private var runStyles: [Int] = []
-    private var languageNumber = 0
 
     init(shaper: Shaper, hyphenation: Hyphenation, breakCache: BreakCache, settings: ItemSettings) {
         self.shaper = shaper
@@ -179,7 +178,6 @@ struct ItemBuilder {
 
     mutating func build(_ runs: [TextRun]) throws(FontError) {
         runStyles = runs.map { shaper.number(of: $0.style, language: settings.language) }
-        languageNumber = breakCache.number(of: settings.language)
         runBytes = runs.map { Array($0.text.utf8) }
         var chars: [Styled] = []
         chars.reserveCapacity(runBytes.reduce(0) { $0 + $1.count })
@@ -322,7 +320,7 @@ struct ItemBuilder {
             let piece = addPiece(shaped, link: run.link, struck: run.struck)
             let overWide = shaped.width > settings.measure
             let hyphenate = settings.hyphenate && !hasSoftHyphen
-            let key = BreakCache.Key(text: segment.text, language: languageNumber, softHyphens: segment.softHyphens,
+            let key = BreakCache.Key(text: segment.text, style: runStyles[segment.run], softHyphens: segment.softHyphens,
                                      hyphenate: hyphenate, isAddress: isAddress, overWide: overWide)
             let breaks: [BreakCache.Break]
             if segment.softHyphens.isEmpty {
@@ -530,13 +528,14 @@ struct ItemBuilder {
     }
 }
 
-/// The breaks of each word segment, computed once per text, language and setting: the
-/// dictionary, dash and address rules are the costly part of making items.
+/// The breaks of word segments with soft hyphens, computed once per text, style and setting
+/// (other words keep theirs with their shaped text, `ShapedText.breaks`).
 final class BreakCache {
     struct Key: Hashable {
         var text: String
-        /// The language as `number(of:)` gives it.
-        var language: Int
+        /// The style and language as the shaper numbers them: breaks fall between clusters,
+        /// and a style's ligatures make its own clusters.
+        var style: Int
         var softHyphens: [Int]
         var hyphenate: Bool
         var isAddress: Bool
@@ -546,18 +545,9 @@ final class BreakCache {
         /// every word set.
         func hash(into hasher: inout Hasher) {
             hasher.combine(text)
-            hasher.combine(language << 3 | (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0))
+            hasher.combine(style << 3 | (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0))
             if !softHyphens.isEmpty { hasher.combine(softHyphens) }
         }
-    }
-
-    private var languages: [String] = []
-
-    /// A number for `language`, the same for the life of the cache.
-    func number(of language: String) -> Int {
-        if let known = languages.firstIndex(of: language) { return known }
-        languages.append(language)
-        return languages.count - 1
     }
 
     struct Break {
