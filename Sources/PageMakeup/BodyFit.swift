@@ -1,3 +1,4 @@
+import Foundation
 import IssueModel
 import Typesetting
 
@@ -29,11 +30,15 @@ struct BodyFit: @unchecked Sendable {
 }
 
 /// Sets story bodies in legs, balanced when they fit and cut at a line when they do not, and
-/// remembers every answer: the page search asks the same questions many times.
-final class BodyFitter {
+/// remembers every answer: the page search asks the same questions many times, at every compact
+/// level. The planner working ahead on the other thread shares it, so that each level finds the
+/// answers the others worked out: they are kept under a lock and worked out outside it (the
+/// same answer whichever thread works it out first).
+final class BodyFitter: @unchecked Sendable {
     let layout: Layout
     let firstBaseline: Double
     private var cache: [Key: BodyFit] = [:]
+    private let lock = NSLock()
 
     struct Key: Hashable {
         var story: Int, block: Int, unit: Int, width: Int, drop: Int, dropColumns: Int, depth: Int, reserve: Bool
@@ -54,9 +59,9 @@ final class BodyFitter {
              depth: Int?, reserveLast: Bool) -> BodyFit {
         let key = Key(story: story, block: start.block, unit: start.unit, width: width, drop: drop, dropColumns: dropColumns,
                       depth: depth ?? -1, reserve: reserveLast)
-        if let known = cache[key] { return known }
+        if let known = lock.withLock({ cache[key] }) { return known }
         let result = compute(blocks, from: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth, reserveLast: reserveLast)
-        cache[key] = result
+        lock.withLock { cache[key] = result }
         return result
     }
 

@@ -126,12 +126,15 @@ public struct PagePlanner {
         let typesetting = DispatchTime.now().uptimeNanoseconds - composing
 
         let shared = ComposerBox(composer)
-        var planner = modularPlanner(issue: issue, infos: infos, shared: shared, frontLines: frontLines, pageLines: pageLines)
+        let fitter = BodyFitter(layout: layout, firstBaseline: firstBaseline)
+        var planner = modularPlanner(issue: issue, infos: infos, shared: shared, fitter: fitter, frontLines: frontLines, pageLines: pageLines)
         // The second thread's composer plans the edition with smaller heads meanwhile: what the
-        // search tries second when the stories run past a page multiple.
+        // search tries second when the stories run past a page multiple. The two share the
+        // body fitter, so the level after finds the legs both have set.
         let ahead = spare.map { spare in
             let box = ComposerBox(spare)
-            return PlanningAhead(modularPlanner(issue: issue, infos: infos, shared: box, frontLines: frontLines, pageLines: pageLines),
+            return PlanningAhead(modularPlanner(issue: issue, infos: infos, shared: box, fitter: fitter, frontLines: frontLines,
+                                                pageLines: pageLines),
                                  box: box, level: 1)
         }
         let plan = try planner.planEdition(ahead: ahead)
@@ -349,10 +352,10 @@ public struct PagePlanner {
     }
 
     /// The search, with closures that set heads, pictures and boxes through the shared composer.
-    func modularPlanner(issue: Issue, infos: [StoryInfo], shared: ComposerBox, frontLines: Int, pageLines: Int) -> ModularPlanner {
+    func modularPlanner(issue: Issue, infos: [StoryInfo], shared: ComposerBox, fitter: BodyFitter, frontLines: Int,
+                        pageLines: Int) -> ModularPlanner {
         let boxes: [HouseBox] = [.inside, .index, .contact] + issue.publication.house.indices.map { .notice($0) }
         let maxPicture = Int(Double(pageLines) * 0.45)
-        let fitter = BodyFitter(layout: layout, firstBaseline: firstBaseline)
         let planner0 = self
         let storyInfos = infos
         return ModularPlanner(
