@@ -87,7 +87,8 @@ public final class Hyphenation {
     public let folder: String
     public var rules: [String: HyphenationRules]
     private var dictionaries: [String: HyphenDictionary?] = [:]
-    private var cache: [String: [Int]] = [:]
+    /// Points found, by language and word.
+    private var cache: [String: [String: [Int]]] = [:]
 
     public init(folder: String = "/usr/share/hyphen", rules: [String: HyphenationRules] = HyphenationRules.defaults) {
         self.folder = folder
@@ -131,10 +132,9 @@ public final class Hyphenation {
     /// in capitals (acronyms), words shorter than the language's minimum and words of a
     /// language without a dictionary are not hyphenated.
     public func points(in word: String, language: String) -> [Int] {
-        let key = language + "\u{0}" + word
-        if let hit = cache[key] { return hit }
+        if let hit = cache[language]?[word] { return hit }
         let result = computePoints(in: word, language: language)
-        cache[key] = result
+        cache[language, default: [:]][word] = result
         return result
     }
 

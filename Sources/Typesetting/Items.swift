@@ -128,6 +128,9 @@ struct ItemBuilder {
     private(set) var missing: [Character] = []
     /// Each run's style and the paragraph's language, as the shaper numbers them.
     private var runStyles: [Int] = []
+    /// A word's segments and their shapes, kept between words so that their storage is reused.
+    private var segmentScratch: [(text: String, run: Int, softHyphens: [Int])] = []
+    private var shapeScratch: [ShapedText] = []
 
     init(shaper: Shaper, hyphenation: Hyphenation, breakCache: BreakCache, settings: ItemSettings) {
         self.shaper = shaper
@@ -280,6 +283,9 @@ struct ItemBuilder {
         var hasSoftHyphen = false
         var segmentStart = chars.startIndex
         var segments: [(text: String, run: Int, softHyphens: [Int])] = []
+        swap(&segments, &segmentScratch)
+        segments.removeAll(keepingCapacity: true)
+        defer { segmentScratch = segments }
         while segmentStart < chars.endIndex {
             let run = chars[segmentStart].run
             var end = segmentStart
@@ -311,13 +317,17 @@ struct ItemBuilder {
             segmentStart = end
         }
         var shapes: [ShapedText] = []
-        shapes.reserveCapacity(segments.count)
+        swap(&shapes, &shapeScratch)
+        shapes.removeAll(keepingCapacity: true)
+        defer { shapeScratch = shapes }
         for segment in segments { shapes.append(try shaper.shape(segment.text, style: runStyles[segment.run])) }
         let isAddress = shapes.count == 1 ? shapes[0].isAddress : Self.isAddress(segments.map(\.text).joined())
         for (index, segment) in segments.enumerated() {
-            let run = runs[segment.run]
+            // The run's link and strike only: copying the whole run (its text and style) for
+            // every word costs a retain and release of each of their strings.
+            let link = runs[segment.run].link, struck = runs[segment.run].struck
             let shaped = shapes[index]
-            let piece = addPiece(shaped, link: run.link, struck: run.struck)
+            let piece = addPiece(shaped, link: link, struck: struck)
             let overWide = shaped.width > settings.measure
             let hyphenate = settings.hyphenate && !hasSoftHyphen
             let key = BreakCache.Key(text: segment.text, style: runStyles[segment.run], softHyphens: segment.softHyphens,
@@ -340,7 +350,7 @@ struct ItemBuilder {
                 appendBox(piece: piece, bytes: from..<b.offset)
                 var penalty: Item
                 if b.hyphen {
-                    let hyphen = addPiece(try shaper.shapeHyphen(style: runStyles[segment.run]), link: run.link, struck: run.struck)
+                    let hyphen = addPiece(try shaper.shapeHyphen(style: runStyles[segment.run]), link: link, struck: struck)
                     penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
                     if settings.hangingPunctuation {
                         penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
@@ -453,6 +463,8 @@ struct ItemBuilder {
     /// After an explicit hyphen between letters or digits (`Jean-|Baptiste`), after an em dash
     /// (`road—|and`), and after an en dash between letters.
     private static func dashBreaks(_ text: String) -> [(offset: Int, cost: Double, hyphen: Bool)] {
+        // Most words: ASCII without a hyphen, so no dash of any kind.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "-") }) { return [] }
         let scalars = Array(text.unicodeScalars)
         var out: [(Int, Double, Bool)] = []
         var offset = 0
