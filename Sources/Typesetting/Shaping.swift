@@ -141,20 +141,17 @@ final class Shaper {
     @exclusivity(unchecked) private var spaces: [ShapedText?] = []
 
     /// A hyphen in the style numbered `style`.
-    func shapeHyphen(style: Int) throws(FontError) -> ShapedText {
-        if style < hyphens.count, let known = hyphens[style] { return known }
-        let shaped = try shape("-", style: style)
-        while hyphens.count <= style { hyphens.append(nil) }
-        hyphens[style] = shaped
-        return shaped
-    }
+    func shapeHyphen(style: Int) throws(FontError) -> ShapedText { try shape("-", style: style, keptIn: &hyphens) }
 
     /// A word space in the style numbered `style`.
-    func shapeSpace(style: Int) throws(FontError) -> ShapedText {
-        if style < spaces.count, let known = spaces[style] { return known }
-        let shaped = try shape(" ", style: style)
-        while spaces.count <= style { spaces.append(nil) }
-        spaces[style] = shaped
+    func shapeSpace(style: Int) throws(FontError) -> ShapedText { try shape(" ", style: style, keptIn: &spaces) }
+
+    /// `text` in style `style`, kept in `kept` by style number.
+    private func shape(_ text: String, style: Int, keptIn kept: inout [ShapedText?]) throws(FontError) -> ShapedText {
+        if style < kept.count, let known = kept[style] { return known }
+        let shaped = try shape(text, style: style)
+        while kept.count <= style { kept.append(nil) }
+        kept[style] = shaped
         return shaped
     }
 
