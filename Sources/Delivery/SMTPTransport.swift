@@ -41,7 +41,7 @@ public struct SMTPSettings: Sendable {
     }
 
     /// Makes libcurl ready for threads; called once before the first transport.
-    public static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+    public static let globalInit: Void = { issue_curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 }
 
 /// SMTP through libcurl: one easy handle per sending thread, which keeps its connection open
@@ -63,11 +63,11 @@ public final class SMTPTransport: MailTransport {
     }
 
     deinit {
-        if let handle { curl_easy_cleanup(handle) }
+        if let handle { issue_curl_easy_cleanup(handle) }
     }
 
     public func reset() {
-        if let handle { curl_easy_cleanup(handle) }
+        if let handle { issue_curl_easy_cleanup(handle) }
         handle = nil
     }
 
@@ -155,7 +155,7 @@ public final class SMTPTransport: MailTransport {
             }), "read"),
         ]
         for (code, what) in checks where code != CURLE_OK {
-            return "libcurl refused the \(what) setting: \(String(cString: curl_easy_strerror(code)))"
+            return "libcurl refused the \(what) setting: \(String(cString: issue_curl_easy_strerror(code)))"
         }
         if let caFile = settings.caFile, issue_curl_setopt_string(h, CURLOPT_CAINFO, caFile) != CURLE_OK {
             return "libcurl refused the CA file"
@@ -172,9 +172,12 @@ public final class SMTPTransport: MailTransport {
 
     public func send(_ message: MessageCopy, from: String, to: String) -> DeliveryOutcome {
         if handle == nil {
-            guard let h = curl_easy_init() else { return .fatal("libcurl cannot start") }
+            guard let h = issue_curl_easy_init() else {
+                return .fatal(issue_curl_available() == 0 ? "libcurl (libcurl.so.4) is not installed; on Debian: apt install libcurl4"
+                              : "libcurl cannot start")
+            }
             if let problem = configure(h) {
-                curl_easy_cleanup(h)
+                issue_curl_easy_cleanup(h)
                 return .fatal(problem)
             }
             handle = h
@@ -182,13 +185,13 @@ public final class SMTPTransport: MailTransport {
         guard let h = handle else { return .fatal("libcurl cannot start") }
         let transfer = Transfer(message: message)
         let user = Unmanaged.passUnretained(transfer).toOpaque()
-        let recipients: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(to)>")
-        defer { curl_slist_free_all(recipients) }
+        let recipients: UnsafeMutablePointer<curl_slist>? = issue_curl_slist_append(nil, "<\(to)>")
+        defer { issue_curl_slist_free_all(recipients) }
         _ = issue_curl_setopt_string(h, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = issue_curl_setopt_pointer(h, CURLOPT_MAIL_RCPT, UnsafeMutableRawPointer(recipients))
         _ = issue_curl_setopt_pointer(h, CURLOPT_READDATA, user)
         _ = issue_curl_setopt_pointer(h, CURLOPT_DEBUGDATA, user)
-        let code = withExtendedLifetime(transfer) { curl_easy_perform(h) }
+        let code = withExtendedLifetime(transfer) { issue_curl_easy_perform(h) }
         // The transfer object dies with this call; a later QUIT must not reach it.
         _ = issue_curl_setopt_pointer(h, CURLOPT_MAIL_RCPT, nil)
         _ = issue_curl_setopt_pointer(h, CURLOPT_READDATA, nil)
@@ -199,7 +202,7 @@ public final class SMTPTransport: MailTransport {
         if let code = Int(transfer.lastReply.prefix(3)), (200..<600).contains(code) { response = code }
         let reply = transfer.lastReply.isEmpty ? "no reply" : Self.printable(transfer.lastReply)
         if code == CURLE_OK { return .accepted(reply) }
-        let error = String(cString: curl_easy_strerror(code))
+        let error = String(cString: issue_curl_easy_strerror(code))
         // Whatever happened, this session is not used again.
         reset()
         switch code {
