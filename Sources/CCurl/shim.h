@@ -18,6 +18,7 @@ static inline void *issue_curl_symbol(const char *name) {
     return dlsym(handle, name);
 }
 
+/* Declares `function`, the named symbol as `type`, looked up on the first call. */
 #define ISSUE_CURL_FUNCTION(type, name) \
     static __typeof__(type) cached = NULL; \
     __typeof__(type) function = __atomic_load_n(&cached, __ATOMIC_ACQUIRE); \
