@@ -255,8 +255,6 @@ struct PDFRenderer {
         try file.finish(root: catalog, info: info)
     }
 
-    /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
-    /// other call writes.
     /// Compressed content streams by page, filled in by the compressing queue and read once it
     /// has finished (after its group's `wait`).
     private final class Deflated: @unchecked Sendable {
@@ -265,6 +263,8 @@ struct PDFRenderer {
         func set(_ index: Int, _ bytes: [UInt8]?) { results[index] = bytes }
     }
 
+    /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
+    /// other call writes.
     static func onEveryCore<T>(_ count: Int, _ body: (Int) -> T?) -> [T?] {
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { slots in
