@@ -11,9 +11,10 @@ final class StopFlag: @unchecked Sendable {
 
 /// An edition planned on another thread at a compact level, before the search knows whether it
 /// will want it: the search's trials are otherwise one after another on one core. The planner
-/// has a composer (and so fonts and dictionaries) and a body fitter of its own; its pages are
-/// the ones the search would plan itself at that level (planning is deterministic), so the
-/// issue comes out the same on one thread or two.
+/// has a composer (and so fonts and dictionaries) of its own and shares the search's body
+/// fitter (whose answers are the same whichever thread works them out); its pages are the ones
+/// the search would plan itself at that level (planning is deterministic), so the issue comes
+/// out the same on one thread or two.
 final class PlanningAhead: @unchecked Sendable {
     let level: Int
     let box: ComposerBox
