@@ -128,6 +128,8 @@ final class HyphenPatterns: @unchecked Sendable {
                 var slot = Self.hash(key) & mask
                 while keys[slot] != 0 && keys[slot] != key + 1 { slot = (slot + 1) & mask }
                 if keys[slot] == 0 {
+                    // Node numbers fill 24 bits of a key: a larger trie is libhyphen's.
+                    if nodeCount >= 1 << 24 - 1 { return nil }
                     if nodeCount * 2 >= keys.count {
                         grow()
                         slot = Self.hash(key) & mask

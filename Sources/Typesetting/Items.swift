@@ -197,8 +197,8 @@ struct ItemBuilder {
                 var offset = 0
                 for c in run.text {
                     let count = c.utf8.count
-                    let byte = count == 1 ? utf8[offset] : 0
-                    chars.append(Styled(run: Int32(index), kind: Self.classify(c), byte: byte < 0x80 ? byte : 0,
+                    // A one-byte character is ASCII.
+                    chars.append(Styled(run: Int32(index), kind: Self.classify(c), byte: count == 1 ? utf8[offset] : 0,
                                         start: Int32(offset), end: Int32(offset + count)))
                     offset += count
                 }
@@ -289,9 +289,9 @@ struct ItemBuilder {
         while segmentStart < chars.endIndex {
             let run = chars[segmentStart].run
             var end = segmentStart
-            var soft: [Int] = []
+            var hasSoft = false
             while end < chars.endIndex, chars[end].run == run {
-                if chars[end].kind == .softHyphen { soft.append(end) }
+                if chars[end].kind == .softHyphen { hasSoft = true }
                 end += 1
             }
             // The segment's bytes in its run, soft hyphens taken out and their places kept.
@@ -299,7 +299,7 @@ struct ItemBuilder {
             let from = Int(chars[segmentStart].start), to = Int(chars[end - 1].end)
             var text: String
             var offsets: [Int] = []
-            if soft.isEmpty {
+            if !hasSoft {
                 text = String(decoding: bytes[from..<to], as: UTF8.self)
             } else {
                 hasSoftHyphen = true
