@@ -5,9 +5,10 @@ import Typesetting
 /// A story's body set in the legs of a module: where each unit went, how deep each leg is, and
 /// where the text stops when the story jumps. All depths are whole grid lines.
 struct BodyFit: @unchecked Sendable {
-    /// Units placed, their origins relative to the body area's top-left corner (points); a
-    /// slot's column is its leg.
-    var placed: [BlockFlow.Slot]
+    /// What was asked: drawing the fit sets the same body again to learn where each unit went
+    /// (`BodyFitter.placed(_:blocks:)`); the search keeps only the measures below, not a slot
+    /// per line for every fit it tries.
+    var request: BodyFitter.Request
     /// Lines from the body's top to the end of each leg's last unit (a picture's drop included).
     var legEnds: [Int]
     /// Block boundaries inside each leg (not at its head): where vertical justification may
@@ -41,7 +42,13 @@ final class BodyFitter: @unchecked Sendable {
     private let lock = NSLock()
 
     struct Key: Hashable {
-        var story: Int, block: Int, unit: Int, width: Int, drop: Int, dropColumns: Int, depth: Int, reserve: Bool
+        var story: Int, request: Request
+    }
+
+    /// A body from `start` in `width` legs, the first `dropColumns` starting `drop` lines down;
+    /// legs end at `depth` lines when there is one (-1: as short as balancing allows).
+    struct Request: Hashable {
+        var start: FlowPosition, width: Int, drop: Int, dropColumns: Int, depth: Int, reserveLast: Bool
     }
 
     init(layout: Layout, firstBaseline: Double) {
@@ -57,12 +64,21 @@ final class BodyFitter: @unchecked Sendable {
     /// without one, the legs are as short as balancing allows.
     func fit(_ blocks: [FlowBlock], story: Int, from start: FlowPosition, width: Int, drop: Int, dropColumns: Int,
              depth: Int?, reserveLast: Bool) -> BodyFit {
-        let key = Key(story: story, block: start.block, unit: start.unit, width: width, drop: drop, dropColumns: dropColumns,
-                      depth: depth ?? -1, reserve: reserveLast)
+        let request = Request(start: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth ?? -1, reserveLast: reserveLast)
+        let key = Key(story: story, request: request)
         if let known = lock.withLock({ cache[key] }) { return known }
-        let result = compute(blocks, from: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth, reserveLast: reserveLast)
+        var slots: [BlockFlow.Slot] = []
+        let result = compute(blocks, request, placed: &slots)
         lock.withLock { cache[key] = result }
         return result
+    }
+
+    /// Where each unit of `fit` went, its origin relative to the body area's top-left corner
+    /// (points); a slot's column is its leg.
+    func placed(_ fit: BodyFit, blocks: [FlowBlock]) -> [BlockFlow.Slot] {
+        var slots: [BlockFlow.Slot] = []
+        _ = compute(blocks, fit.request, placed: &slots)
+        return slots
     }
 
     /// A rectangle for a leg from line `top` holding `lines` lines.
@@ -71,12 +87,11 @@ final class BodyFitter: @unchecked Sendable {
              height: lines > 0 ? firstBaseline + Double(lines - 1) * layout.baseline + 0.01 : 0)
     }
 
-    private func compute(_ blocks: [FlowBlock], from start: FlowPosition, width: Int, drop: Int, dropColumns: Int,
-                         depth: Int?, reserveLast: Bool) -> BodyFit {
-        let limit = depth ?? 1_000_000
+    private func compute(_ blocks: [FlowBlock], _ request: Request, placed: inout [BlockFlow.Slot]) -> BodyFit {
+        let (start, width, drop, dropColumns, reserveLast) = (request.start, request.width, request.drop, request.dropColumns, request.reserveLast)
+        let limit = request.depth >= 0 ? request.depth : 1_000_000
         var tops = (0..<width).map { $0 < dropColumns ? drop : 0 }
         var ends = tops
-        var placed: [BlockFlow.Slot] = []
         var position = start
         var end: FlowPosition?
         func bottom(_ c: Int) -> Int { limit - (reserveLast && c == width - 1 ? 1 : 0) }
@@ -144,7 +159,7 @@ final class BodyFitter: @unchecked Sendable {
         }
         // Legs with nothing in them still reach down to their picture.
         for c in 0..<min(width, dropColumns) { ends[c] = max(ends[c], drop) }
-        return BodyFit(placed: placed, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
+        return BodyFit(request: request, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
                        stretchable: true, stretchFrom: stretchFrom,
                        endsHyphenated: end != nil && placed.last.map { blocks[$0.block].units[$0.unit].line?.isHyphenated == true } == true)
     }

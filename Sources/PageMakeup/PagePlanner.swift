@@ -455,7 +455,7 @@ public struct PagePlanner {
                 display.items += head.picture.map { $0.offset(by: left, y(bodyTop)) }
                 // Units leg by leg, with the added lines shared out between the leg's blocks.
                 var legUnits = Array(repeating: [PlacedUnit](), count: module.width)
-                for slot in fit.placed {
+                for slot in planner.fitter.placed(fit, blocks: info.blocks) {
                     legUnits[min(slot.column, module.width - 1)].append(
                         PlacedUnit(unit: info.blocks[slot.block].units[slot.unit], column: slot.column, origin: slot.origin, block: slot.block))
                 }
