@@ -343,6 +343,10 @@ struct MarkdownConverter {
         })
         var fenced = false
         for (index, line) in lines.enumerated() {
+            // Only a line that starts (after its spaces) with a fence or "[^" is read as text:
+            // the bytes tell, without making a string of every paragraph.
+            guard let first = line.first(where: { $0 != UInt8(ascii: " ") }),
+                  first == UInt8(ascii: "[") || first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { continue }
             let text = String(Substring(line))
             let trimmed = text.drop(while: { $0 == " " })
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fenced.toggle() }

@@ -170,15 +170,48 @@ final class BodyFitter: @unchecked Sendable {
                          flow: BlockFlow) -> BlockFlow.Slots? {
         var low = (tops.min() ?? 0) + 1
         // An upper bound that holds everything: all of it in one leg below the deepest top.
-        let total = blocks[position.block..<end].reduce(0) { $0 + $1.height + $1.spaceBefore + $1.spaceAfter }
+        var lines = 0, total = 0
+        for b in position.block..<end {
+            let units = blocks[b].units
+            for u in (b == position.block ? position.unit : 0)..<units.count { lines += units[u].height }
+            total += blocks[b].height + blocks[b].spaceBefore + blocks[b].spaceAfter
+        }
         var high = max(low, min(bottoms.max() ?? 0, (tops.max() ?? 0) + total))
+        func legs(to bottom: Int) -> BlockFlow {
+            var shorter = flow
+            shorter.columns = tops.indices.map { c in leg(c, top: tops[c], lines: max(0, min(bottoms[c], bottom) - tops[c])) }
+            return shorter
+        }
+        // No bottom above the one whose legs have room for every line can hold the text: the
+        // search starts there, and steps down a line, two, four … (the answer is most often
+        // within a line or two of it), then halves the last step.
+        var room = 0
+        while low <= high {
+            room = tops.indices.reduce(0) { $0 + max(0, min(bottoms[$1], low) - tops[$1]) }
+            if room >= lines { break }
+            low += max(1, (lines - room) / max(1, tops.count))
+        }
+        guard low <= high else { return nil }
         var best: BlockFlow?
+        var step = 1
+        var probe = low
+        while true {
+            let trial = legs(to: probe)
+            if trial.holds(blocks, from: position, until: end) {
+                best = trial
+                high = probe - 1
+                break
+            }
+            low = probe + 1
+            if probe >= high { return nil }
+            probe = min(high, probe + step)
+            step *= 2
+        }
         while low <= high {
             let mid = (low + high) / 2
-            var shorter = flow
-            shorter.columns = tops.indices.map { c in leg(c, top: tops[c], lines: max(0, min(bottoms[c], mid) - tops[c])) }
-            if shorter.holds(blocks, from: position, until: end) {
-                best = shorter
+            let trial = legs(to: mid)
+            if trial.holds(blocks, from: position, until: end) {
+                best = trial
                 high = mid - 1
             } else {
                 low = mid + 1

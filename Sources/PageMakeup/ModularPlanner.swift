@@ -92,6 +92,7 @@ struct ModularPlanner {
         @discardableResult
         func attempt(_ looseness: Double, _ boxes: Bool, _ level: Int) throws(FontError) -> [PlannedPage] {
             compact = level
+            let started = DispatchTime.now().uptimeNanoseconds
             let pages: [PlannedPage]
             if looseness == 0 && !boxes, let ahead, ahead.level == level {
                 pages = try ahead.take()
@@ -102,7 +103,8 @@ struct ModularPlanner {
             }
             let cost = pages.reduce(0) { $0 + $1.cost } + (pages.count % multiple == 0 ? 0 : 100_000)
             if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil {
-                print("trial", looseness, boxes, level, pages.count, Int(cost), pages.map(\.summary))
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                print("trial", looseness, boxes, level, pages.count, Int(cost), String(format: "%.1f ms", ms), pages.map(\.summary))
             }
             if cost < bestCost {
                 best = pages
@@ -138,32 +140,52 @@ struct ModularPlanner {
     /// page, each page tried in every template; an edition ends when every story is placed, padded
     /// with pages of house boxes to the page multiple.
     mutating func planPages(looseness: Double, boxesAnywhere: Bool) throws(FontError) -> [PlannedPage] {
+        /// A partial edition: its pages as a chain back to the first, so that each of the many
+        /// trials of the next page adds a link rather than copying the pages before it.
+        final class Pages {
+            let page: PlannedPage
+            let before: Pages?
+            let count: Int
+            init(_ page: PlannedPage, after before: Pages?) {
+                self.page = page
+                self.before = before
+                self.count = (before?.count ?? 0) + 1
+            }
+            var all: [PlannedPage] {
+                var out: [PlannedPage] = []
+                out.reserveCapacity(count)
+                var link: Pages? = self
+                while let l = link { out.append(l.page); link = l.before }
+                return out.reversed()
+            }
+        }
         struct Partial {
-            var pages: [PlannedPage]
+            var last: Pages?
             var state: State
             var cost: Double
             var isDone: Bool { state.pending.isEmpty && state.remaining.isEmpty }
+            var pageCount: Int { last?.count ?? 0 }
         }
         let multiple = max(1, layout.pageMultiple)
         let limit = 4 * (stories.count + 4) + 8
-        var beam = [Partial(pages: [], state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
+        var beam = [Partial(last: nil, state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
         var best: Partial?
-        func total(_ p: Partial) -> Double { p.cost + (p.pages.count % multiple == 0 ? 0 : 100_000) }
+        func total(_ p: Partial) -> Double { p.cost + (p.pageCount % multiple == 0 ? 0 : 100_000) }
         while !beam.isEmpty {
             if stop?.isSet == true { return [] }
             var next: [Partial] = []
             for partial in beam {
-                let number = partial.pages.count + 1
+                let number = partial.pageCount + 1
                 guard number <= limit else { continue }
                 var options: [Partial] = []
                 for template in templates(page: number) {
                     var trial = partial.state
                     guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
                                              boxesAnywhere: boxesAnywhere) else { continue }
-                    options.append(Partial(pages: partial.pages + [page], state: trial, cost: partial.cost + page.cost))
+                    options.append(Partial(last: Pages(page, after: partial.last), state: trial, cost: partial.cost + page.cost))
                 }
                 options.sort { $0.cost < $1.cost }
-                if let best = options.first, best.pages.last?.terms[.nothingPlaced] != nil {
+                if let best = options.first, best.last?.page.terms[.nothingPlaced] != nil {
                     // Nothing fits even an empty page (it cannot happen with the limits set
                     // on heads, pictures and units): leave the first piece out rather than loop;
                     // the story is reported.
@@ -180,8 +202,8 @@ struct ModularPlanner {
             var going: [Partial] = []
             for var partial in next {
                 if partial.isDone {
-                    while partial.pages.count % multiple != 0 && partial.pages.count < limit {
-                        let number = partial.pages.count + 1
+                    while partial.pageCount % multiple != 0 && partial.pageCount < limit {
+                        let number = partial.pageCount + 1
                         var bestPage: PlannedPage?
                         var bestState = partial.state
                         for template in templates(page: number) {
@@ -194,7 +216,7 @@ struct ModularPlanner {
                             }
                         }
                         guard let page = bestPage else { break }
-                        partial.pages.append(page)
+                        partial.last = Pages(page, after: partial.last)
                         partial.cost += page.cost
                         partial.state = bestState
                     }
@@ -205,18 +227,23 @@ struct ModularPlanner {
             }
             // The cheapest distinct states go on.
             going.sort { $0.cost < $1.cost }
-            var seen = Set<String>()
+            // States alike in what waits (each piece's story and start), what is left and how
+            // many boxes are used are the same to the pages after.
+            struct Seen: Hashable { var pending: [Int], remaining: [Int], used: Int }
+            var seen = Set<Seen>()
             beam = []
             for partial in going {
                 if let best, partial.cost >= total(best) { break }
-                let key = partial.state.pending.map { "\($0.story).\($0.start.block).\($0.start.unit)" }.joined(separator: ",")
-                    + "|" + partial.state.remaining.map(String.init).joined(separator: ",") + "|\(partial.state.used.count)"
+                var pending: [Int] = []
+                pending.reserveCapacity(partial.state.pending.count * 3)
+                for p in partial.state.pending { pending += [p.story, p.start.block, p.start.unit] }
+                let key = Seen(pending: pending, remaining: partial.state.remaining, used: partial.state.used.count)
                 guard seen.insert(key).inserted else { continue }
                 beam.append(partial)
                 if beam.count == Self.beamWidth { break }
             }
         }
-        return best?.pages ?? []
+        return best?.last?.all ?? []
     }
 
     /// Partial editions kept from page to page.
