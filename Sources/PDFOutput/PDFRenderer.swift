@@ -79,6 +79,12 @@ struct PDFRenderer {
             return w
         }
 
+        /// The width of a glyph the first pass marked shown; read from every core.
+        func shownWidth(_ glyph: UInt32) -> Double {
+            let index = Int(glyph)
+            return index < widths.count ? max(0, widths[index]) : 0
+        }
+
         /// The glyphs shown, in order.
         var glyphs: [UInt32] { widths.indices.filter { widths[$0] >= 0 }.map { UInt32($0) } }
     }
@@ -104,12 +110,10 @@ struct PDFRenderer {
         var pictureOrder: [(name: String, object: Int, image: PageImage)] = []
         var pageObjects: [Int] = []
         var pageHeights: [Double] = []
-        /// Each page's content stream is compressed on another thread while the next page is
-        /// written (a serial queue: one core compresses as this one writes).
-        var pendingContents: [(object: Int, bytes: [UInt8])] = []
-        let deflated = Deflated(count: document.pages.count)
-        let compressing = DispatchQueue(label: "issue.pdf.contents")
-        let compressed = DispatchGroup()
+        var contentObjects: [Int] = []
+        /// Each page's clusters whose first glyph already stands for another text (shown with
+        /// ActualText), by their place among the page's clusters, in order.
+        var conflicts: [[Int]] = []
 
         /// The font for a face; its program was read above, with every other face's.
         func font(for face: FontFace) -> UsedFont {
@@ -120,69 +124,35 @@ struct PDFRenderer {
             return used
         }
 
+        // In page order, what depends on the pages before: the fonts, pictures and objects in
+        // the order they are first met, the glyphs shown and the text each glyph stands for,
+        // the links and the page objects. The content streams, which depend only on that, are
+        // then written and compressed on every core.
         for page in document.pages {
             let width = page.width + 2 * margin, height = page.height + 2 * margin
-            var content = ContentStream()
             var annotations: [String] = []
-            // User space with y down from the page's top-left corner (the display list's), the
-            // trim's corner when the page is enlarged for press.
-            content.op("q 1 0 0 -1 ")
-            content.number(margin)
-            content.number(height - margin)
-            content.op("cm\n")
+            var claims = ClusterClaims()
             for item in page.items {
                 switch item {
-                case .glyphs(let run, let origin):
-                    show(run, at: origin, font: font(for: run.face), into: &content)
-                case .rule(let from, let to, let lineWidth, let gray):
-                    content.number(gray.level)
-                    content.op("G ")
-                    content.number(lineWidth)
-                    content.op("w ")
-                    content.number(from.x); content.number(from.y)
-                    content.op("m ")
-                    content.number(to.x); content.number(to.y)
-                    content.op("l S\n")
-                case .fill(let rect, let gray):
-                    content.number(gray.level)
-                    content.op("g ")
-                    content.number(rect.x); content.number(rect.y); content.number(rect.width); content.number(rect.height)
-                    content.op("re f\n")
+                case .glyphs(let run, _):
+                    claim(run, font: font(for: run.face), into: &claims)
                 case .image(let image, let rect):
-                    guard rect.width > 0, rect.height > 0 else { continue }
-                    let picture: (name: String, object: Int)
-                    if let known = pictures[image.path] {
-                        picture = known
-                    } else {
-                        picture = ("Im\(pictureOrder.count + 1)", file.reserve())
-                        pictures[image.path] = picture
-                        pictureOrder.append((picture.name, picture.object, image))
-                    }
-                    // The unit square, its top row at the rectangle's top.
-                    content.op("q ")
-                    content.number(rect.width)
-                    content.op("0 0 ")
-                    content.number(-rect.height)
-                    content.number(rect.x)
-                    content.number(rect.y + rect.height)
-                    content.op("cm /")
-                    content.raw(picture.name)
-                    content.op(" Do Q\n")
+                    guard rect.width > 0, rect.height > 0, pictures[image.path] == nil else { continue }
+                    let picture = ("Im\(pictureOrder.count + 1)", file.reserve())
+                    pictures[image.path] = picture
+                    pictureOrder.append((picture.0, picture.1, image))
                 case .link(let rect, let url):
                     // In PDF space: y up from the bottom of the (enlarged) page.
                     let x1 = rect.x + margin, x2 = rect.x + rect.width + margin
                     let y1 = height - margin - rect.y - rect.height, y2 = height - margin - rect.y
                     annotations.append("<< /Type /Annot /Subtype /Link /Rect [\(Self.format(x1)) \(Self.format(y1)) \(Self.format(x2)) \(Self.format(y2))]"
                                        + " /Border [0 0 0] /A << /S /URI /URI \(PDFFile.literal(Self.uriBytes(url))) >> >>")
+                case .rule, .fill:
+                    break
                 }
             }
-            content.op("Q\n")
-            if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
-
-            let contents = file.reserve()
-            let index = pendingContents.count, bytes = content.bytes
-            pendingContents.append((contents, bytes))
-            compressing.async(group: compressed) { deflated.set(index, PDFFile.deflate(bytes)) }
+            conflicts.append(claims.conflicts)
+            contentObjects.append(file.reserve())
             var annotationRefs: [Int] = []
             for annotation in annotations {
                 let number = file.reserve()
@@ -197,19 +167,26 @@ struct PDFRenderer {
                 dictionary += " /BleedBox [\(Self.format(o - press.bleed)) \(Self.format(o - press.bleed)) "
                     + "\(Self.format(o + page.width + press.bleed)) \(Self.format(o + page.height + press.bleed))]"
             }
-            dictionary += " /Resources \(resources) 0 R /Contents \(contents) 0 R"
+            dictionary += " /Resources \(resources) 0 R /Contents \(contentObjects[contentObjects.count - 1]) 0 R"
             if !annotationRefs.isEmpty { dictionary += " /Annots [" + annotationRefs.map { "\($0) 0 R" }.joined(separator: " ") + "]" }
             file.object(pageObject, dictionary + " >>")
             pageObjects.append(pageObject)
             pageHeights.append(height)
         }
 
-        compressed.wait()
-        for (index, pending) in pendingContents.enumerated() {
-            if let deflated = deflated.results[index] {
-                file.stream(pending.object, bytes: deflated, compress: false, filter: "/FlateDecode")
+        // Every font and picture is known now, and every glyph's width and text: the pages read
+        // them and write nothing shared.
+        let pages = document.pages
+        let streams = Self.onEveryCore(pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
+            let bytes = content(of: pages[index], margin: margin, fonts: fonts, pictures: pictures, conflicts: conflicts[index])
+            return (bytes, PDFFile.deflate(bytes))
+        }
+        for (index, stream) in streams.enumerated() {
+            guard let stream else { continue }
+            if let deflated = stream.deflated {
+                file.stream(contentObjects[index], bytes: deflated, compress: false, filter: "/FlateDecode")
             } else {
-                file.stream(pending.object, bytes: pending.bytes, compress: false)
+                file.stream(contentObjects[index], bytes: stream.bytes, compress: false)
             }
         }
         for picture in pictureOrder {
@@ -255,14 +232,6 @@ struct PDFRenderer {
         try file.finish(root: catalog, info: info)
     }
 
-    /// Compressed content streams by page, filled in by the compressing queue and read once it
-    /// has finished (after its group's `wait`).
-    private final class Deflated: @unchecked Sendable {
-        private(set) var results: [[UInt8]?]
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ bytes: [UInt8]?) { results[index] = bytes }
-    }
-
     /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
     /// other call writes.
     static func onEveryCore<T>(_ count: Int, _ body: (Int) -> T?) -> [T?] {
@@ -278,15 +247,106 @@ struct PDFRenderer {
         return results
     }
 
+    /// A page's content stream: its drawing in user space with y down from the page's top-left
+    /// corner (the display list's), the trim's corner when the page is enlarged for press.
+    /// Reads only what the first pass settled.
+    private func content(of page: DisplayPage, margin: Double, fonts: [String: UsedFont],
+                         pictures: [String: (name: String, object: Int)], conflicts: [Int]) -> [UInt8] {
+        let height = page.height + 2 * margin
+        var content = ContentStream()
+        var claims = ClusterClaims(conflicts: conflicts)
+        content.op("q 1 0 0 -1 ")
+        content.number(margin)
+        content.number(height - margin)
+        content.op("cm\n")
+        for item in page.items {
+            switch item {
+            case .glyphs(let run, let origin):
+                show(run, at: origin, font: fonts[run.face.path]!, claims: &claims, into: &content)
+            case .rule(let from, let to, let lineWidth, let gray):
+                content.number(gray.level)
+                content.op("G ")
+                content.number(lineWidth)
+                content.op("w ")
+                content.number(from.x); content.number(from.y)
+                content.op("m ")
+                content.number(to.x); content.number(to.y)
+                content.op("l S\n")
+            case .fill(let rect, let gray):
+                content.number(gray.level)
+                content.op("g ")
+                content.number(rect.x); content.number(rect.y); content.number(rect.width); content.number(rect.height)
+                content.op("re f\n")
+            case .image(let image, let rect):
+                guard rect.width > 0, rect.height > 0, let picture = pictures[image.path] else { continue }
+                // The unit square, its top row at the rectangle's top.
+                content.op("q ")
+                content.number(rect.width)
+                content.op("0 0 ")
+                content.number(-rect.height)
+                content.number(rect.x)
+                content.number(rect.y + rect.height)
+                content.op("cm /")
+                content.raw(picture.name)
+                content.op(" Do Q\n")
+            case .link:
+                break
+            }
+        }
+        content.op("Q\n")
+        if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
+        return content.bytes
+    }
+
+    /// A page's clusters in order, counted as the first pass claims their glyphs' texts and as
+    /// the content shows them; `conflicts` lists those whose glyph stood for another text first.
+    private struct ClusterClaims {
+        var conflicts: [Int] = []
+        var index = 0
+        var next = 0
+
+        /// Counts a cluster; whether it is one of the conflicts (when showing).
+        mutating func nextConflicts() -> Bool {
+            defer { index += 1 }
+            guard next < conflicts.count, conflicts[next] == index else { return false }
+            next += 1
+            return true
+        }
+    }
+
+    /// The first pass over a run: its glyphs marked shown (their widths read), and each
+    /// cluster's text claimed by its first glyph, a conflict noted where the glyph has another.
+    private func claim(_ run: GlyphRun, font: UsedFont, into claims: inout ClusterClaims) {
+        guard !run.glyphs.isEmpty else { return }
+        for glyph in run.glyphs { _ = font.width(glyph.id) }
+        let text = Array(run.text.utf8)
+        guard Self.mapped(run, textCount: text.count) else { return }
+        var byte = 0, index = 0
+        for cluster in run.clusters {
+            let from = index, to = index + cluster.glyphCount
+            let piece = text[byte..<(byte + cluster.byteCount)]
+            byte += cluster.byteCount
+            index = to
+            guard to > from else { continue }
+            if font.conflicts(run.glyphs[from].id, with: piece) { claims.conflicts.append(claims.index) }
+            claims.index += 1
+        }
+    }
+
+    /// Whether a run's clusters add up to its text and glyphs (a run whose clusters do not is a
+    /// typesetting bug; its glyphs are still shown).
+    private static func mapped(_ run: GlyphRun, textCount: Int) -> Bool {
+        run.clusters.reduce(0) { $0 + $1.byteCount } == textCount && run.clusters.reduce(0) { $0 + $1.glyphCount } == run.glyphs.count
+    }
+
     // MARK: Text
 
     /// A run's glyphs in one text object: `TJ` arrays whose numbers move each glyph from where
     /// the font's advance leaves it to where the typesetter put it.
-    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, into content: inout ContentStream) {
+    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, claims: inout ClusterClaims, into content: inout ContentStream) {
         guard !run.glyphs.isEmpty else { return }
         let text = Array(run.text.utf8)
-        let mapped = run.clusters.reduce(0) { $0 + $1.byteCount } == text.count
-            && run.clusters.reduce(0) { $0 + $1.glyphCount } == run.glyphs.count
+        let mapped = Self.mapped(run, textCount: text.count)
         let size = run.size
         content.op("0 g BT /")
         content.raw(font.name)
@@ -322,7 +382,7 @@ struct PDFRenderer {
             }
             if !inString { content.op("("); inString = true }
             content.glyph(glyph.id)
-            pen = pen - shift * size / 1000 + font.width(glyph.id) * size / 1000
+            pen = pen - shift * size / 1000 + font.shownWidth(glyph.id) * size / 1000
         }
 
         guard mapped else {
@@ -343,7 +403,7 @@ struct PDFRenderer {
             guard to > from else { continue }
             // The first glyph of a cluster stands for its text; a glyph already standing for
             // another text keeps it, and this cluster gets its own as ActualText.
-            if font.conflicts(glyphs[from].id, with: piece) {
+            if claims.nextConflicts() {
                 closeArray()
                 content.op("/Span << /ActualText ")
                 content.raw(PDFFile.text(String(decoding: piece, as: UTF8.self)))
