@@ -67,8 +67,8 @@ final class BodyFitter: @unchecked Sendable {
         let request = Request(start: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth ?? -1, reserveLast: reserveLast)
         let key = Key(story: story, request: request)
         if let known = lock.withLock({ cache[key] }) { return known }
-        var slots: [BlockFlow.Slot] = []
-        let result = compute(blocks, request, placed: &slots)
+        var slots: [BlockFlow.Slot]?
+        let result = compute(blocks, request, slots: &slots)
         lock.withLock { cache[key] = result }
         return result
     }
@@ -76,9 +76,9 @@ final class BodyFitter: @unchecked Sendable {
     /// Where each unit of `fit` went, its origin relative to the body area's top-left corner
     /// (points); a slot's column is its leg.
     func placed(_ fit: BodyFit, blocks: [FlowBlock]) -> [BlockFlow.Slot] {
-        var slots: [BlockFlow.Slot] = []
-        _ = compute(blocks, fit.request, placed: &slots)
-        return slots
+        var slots: [BlockFlow.Slot]? = []
+        _ = compute(blocks, fit.request, slots: &slots)
+        return slots ?? []
     }
 
     /// A rectangle for a leg from line `top` holding `lines` lines.
@@ -87,11 +87,15 @@ final class BodyFitter: @unchecked Sendable {
              height: lines > 0 ? firstBaseline + Double(lines - 1) * layout.baseline + 0.01 : 0)
     }
 
-    private func compute(_ blocks: [FlowBlock], _ request: Request, placed: inout [BlockFlow.Slot]) -> BodyFit {
+    /// The fit's measures; its slots too when `slots` is not nil (for drawing: the search keeps
+    /// the measures, which come from runs of units rather than a slot per line).
+    private func compute(_ blocks: [FlowBlock], _ request: Request, slots: inout [BlockFlow.Slot]?) -> BodyFit {
         let (start, width, drop, dropColumns, reserveLast) = (request.start, request.width, request.drop, request.dropColumns, request.reserveLast)
         let limit = request.depth >= 0 ? request.depth : 1_000_000
+        let recording: BlockFlow.Recording = slots == nil ? .chunks : .slots
         var tops = (0..<width).map { $0 < dropColumns ? drop : 0 }
         var ends = tops
+        var chunks: [BlockFlow.Chunk] = []
         var position = start
         var end: FlowPosition?
         func bottom(_ c: Int) -> Int { limit - (reserveLast && c == width - 1 ? 1 : 0) }
@@ -100,11 +104,12 @@ final class BodyFitter: @unchecked Sendable {
             let block = blocks[position.block]
             if block.isWide {
                 // Across the module, row under row, below the deepest leg.
-                var top = (ends.max() ?? 0) + (placed.isEmpty || position.unit > 0 ? 0 : block.spaceBefore)
+                var top = (ends.max() ?? 0) + (chunks.isEmpty || position.unit > 0 ? 0 : block.spaceBefore)
                 let floor = (0..<width).map(bottom).min() ?? limit
                 var u = position.unit
                 while u < block.units.count, top + block.units[u].height <= floor {
-                    placed.append(BlockFlow.Slot(block: position.block, unit: u, column: 0,
+                    chunks.append(BlockFlow.Chunk(block: position.block, unit: u, count: 1, column: 0))
+                    slots?.append(BlockFlow.Slot(block: position.block, unit: u, column: 0,
                                                  origin: Point(x: 0, y: Double(top) * layout.baseline + firstBaseline)))
                     top += block.units[u].height
                     u += 1
@@ -124,11 +129,13 @@ final class BodyFitter: @unchecked Sendable {
             let segmentEnd = blocks[position.block...].firstIndex(where: \.isWide) ?? blocks.count
             let columns = (0..<width).map { c in leg(c, top: tops[c], lines: max(0, bottom(c) - tops[c])) }
             let flow = BlockFlow(columns: columns, grid: layout.baseline, firstBaselineOffset: firstBaseline)
-            var result = flow.slots(blocks, from: position, until: segmentEnd)
+            var result = flow.slots(blocks, from: position, until: segmentEnd, recording: recording)
             if result.rest == nil {
-                result = balance(blocks, from: position, until: segmentEnd, tops: tops, bottoms: (0..<width).map(bottom), flow: flow) ?? result
+                result = balance(blocks, from: position, until: segmentEnd, tops: tops, bottoms: (0..<width).map(bottom), flow: flow,
+                                 recording: recording) ?? result
             }
-            placed += result.slots
+            chunks += result.chunks
+            slots? += result.slots
             for c in 0..<width where result.used[c] > 0 { ends[c] = tops[c] + result.used[c] }
             if let rest = result.rest {
                 end = rest
@@ -140,16 +147,21 @@ final class BodyFitter: @unchecked Sendable {
 
         // Where a new block starts below another in the same leg (under the last wide block),
         // space may be added.
-        let stretchFrom = (placed.last(where: { blocks[$0.block].isWide })?.block ?? -1) + 1
+        let stretchFrom = (chunks.last(where: { blocks[$0.block].isWide })?.block ?? -1) + 1
         var gaps = Array(repeating: 0, count: width)
         var lastBlock = Array(repeating: -1, count: width)
         var linesPlaced = 0
-        for unit in placed {
-            if unit.block >= stretchFrom && lastBlock[unit.column] >= stretchFrom && lastBlock[unit.column] != unit.block {
-                gaps[unit.column] += 1
+        for chunk in chunks {
+            if chunk.block >= stretchFrom && lastBlock[chunk.column] >= stretchFrom && lastBlock[chunk.column] != chunk.block {
+                gaps[chunk.column] += 1
             }
-            lastBlock[unit.column] = unit.block
-            linesPlaced += blocks[unit.block].units[unit.unit].height
+            lastBlock[chunk.column] = chunk.block
+            let block = blocks[chunk.block]
+            if block.unitsAreLines {
+                linesPlaced += chunk.count
+            } else {
+                for u in chunk.unit..<(chunk.unit + chunk.count) { linesPlaced += block.units[u].height }
+            }
         }
         var linesLeft = 0
         if let end {
@@ -159,15 +171,16 @@ final class BodyFitter: @unchecked Sendable {
         }
         // Legs with nothing in them still reach down to their picture.
         for c in 0..<min(width, dropColumns) { ends[c] = max(ends[c], drop) }
+        let lastUnit = chunks.last.map { (block: $0.block, unit: $0.unit + $0.count - 1) }
         return BodyFit(request: request, legEnds: ends, gaps: gaps, end: end, linesPlaced: linesPlaced, linesLeft: linesLeft,
                        stretchable: true, stretchFrom: stretchFrom,
-                       endsHyphenated: end != nil && placed.last.map { blocks[$0.block].units[$0.unit].line?.isHyphenated == true } == true)
+                       endsHyphenated: end != nil && lastUnit.map { blocks[$0.block].units[$0.unit].line?.isHyphenated == true } == true)
     }
 
     /// The flow into the shortest common bottom line that holds all of it, so the legs end
     /// within a line or so of each other.
     private func balance(_ blocks: [FlowBlock], from position: FlowPosition, until end: Int, tops: [Int], bottoms: [Int],
-                         flow: BlockFlow) -> BlockFlow.Slots? {
+                         flow: BlockFlow, recording: BlockFlow.Recording) -> BlockFlow.Slots? {
         var low = (tops.min() ?? 0) + 1
         // An upper bound that holds everything: all of it in one leg below the deepest top.
         var lines = 0, total = 0
@@ -217,6 +230,6 @@ final class BodyFitter: @unchecked Sendable {
                 low = mid + 1
             }
         }
-        return best?.slots(blocks, from: position, until: end)
+        return best?.slots(blocks, from: position, until: end, recording: recording)
     }
 }

@@ -122,7 +122,20 @@ public struct BlockFlow {
         public var slots: [Slot]
         public var used: [Int]
         public var rest: FlowPosition?
+        /// The same placements a run at a time (with the slots, or instead of them).
+        public var chunks: [Chunk] = []
     }
+
+    /// Units `unit ..< unit + count` of block `block`, one under another in `column`: how the
+    /// page search sums up a flow without a slot per line.
+    public struct Chunk: Sendable {
+        public var block: Int
+        public var unit: Int
+        public var count: Int
+        public var column: Int
+    }
+
+    enum Recording { case nothing, slots, chunks }
 
     /// Flows `blocks` from `start`, up to (not including) block `end` when one is given.
     public func flow(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Result {
@@ -133,21 +146,27 @@ public struct BlockFlow {
 
     /// The flow, as slots.
     public func slots(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Slots {
-        slots(blocks, from: start, until: end, recording: true)
+        slots(blocks, from: start, until: end, recording: .slots)
+    }
+
+    /// The flow with its placements a run of units at a time.
+    public func chunks(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Slots {
+        slots(blocks, from: start, until: end, recording: .chunks)
     }
 
     /// Whether everything from `start` up to block `end` fits the columns: the flow without
     /// its slots, for a search that tries many column depths.
     public func holds(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int? = nil) -> Bool {
-        slots(blocks, from: start, until: end, recording: false).rest == nil
+        slots(blocks, from: start, until: end, recording: .nothing).rest == nil
     }
 
-    private func slots(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int?, recording: Bool) -> Slots {
+    func slots(_ blocks: [FlowBlock], from start: FlowPosition, until end: Int?, recording: Recording) -> Slots {
         let stop = min(end ?? blocks.count, blocks.count)
         var placed: [Slot] = []
+        var chunks: [Chunk] = []
         // At most a slot per line of every column and per unit to place: reserved once rather
         // than grown.
-        if recording, start.block < stop {
+        if recording == .slots, start.block < stop {
             var units = blocks[start.block].units.count - start.unit
             for b in (start.block + 1)..<max(start.block + 1, stop) { units += blocks[b].units.count }
             placed.reserveCapacity(min(units, columns.reduce(0) { $0 + capacity(of: $1) }))
@@ -160,7 +179,7 @@ public struct BlockFlow {
         }
         while b < stop {
             let block = blocks[b]
-            guard column < columns.count else { return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u)) }
+            guard column < columns.count else { return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u), chunks: chunks) }
             let capacity = capacity(of: columns[column])
             let gap = u == 0 && used[column] > 0 ? block.spaceBefore : 0
             let free = capacity - used[column] - gap
@@ -201,7 +220,8 @@ public struct BlockFlow {
             if take == 0 && used[column] == 0 { take = max(fit, 0) }
             if take > 0 {
                 var slot = used[column] + gap
-                if recording {
+                if recording != .nothing { chunks.append(Chunk(block: b, unit: u, count: take, column: column)) }
+                if recording == .slots {
                     for index in u..<(u + take) {
                         placed.append(Slot(block: b, unit: index, column: column, origin: origin(column, slot)))
                         slot += block.units[index].height
@@ -220,11 +240,11 @@ public struct BlockFlow {
                 if take == 0 && used[column] == 0 && fit == 0 {
                     // A unit taller than a whole column: it can never be placed; skip it rather
                     // than loop (the caller reports it as overset).
-                    return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u))
+                    return Slots(slots: placed, used: used, rest: FlowPosition(block: b, unit: u), chunks: chunks)
                 }
                 column += 1
             }
         }
-        return Slots(slots: placed, used: used, rest: nil)
+        return Slots(slots: placed, used: used, rest: nil, chunks: chunks)
     }
 }
