@@ -43,7 +43,7 @@ struct PDFRenderer {
 
         /// Whether `glyph` already stands for a text other than `piece`; the first text a glyph
         /// meets becomes its own.
-        func conflicts(_ glyph: UInt32, with piece: ArraySlice<UInt8>) -> Bool {
+        func conflicts<Piece: Collection<UInt8>>(_ glyph: UInt32, with piece: Piece) -> Bool {
             let index = Int(glyph)
             guard index != 0, index < textCodes.count else { return false }
             let code = textCodes[index]
@@ -318,18 +318,21 @@ struct PDFRenderer {
     /// cluster's text claimed by its first glyph, a conflict noted where the glyph has another.
     private func claim(_ run: GlyphRun, font: UsedFont, into claims: inout ClusterClaims) {
         guard !run.glyphs.isEmpty else { return }
-        for glyph in run.glyphs { _ = font.width(glyph.id) }
-        let text = Array(run.text.utf8)
-        guard Self.mapped(run, textCount: text.count) else { return }
-        var byte = 0, index = 0
-        for cluster in run.clusters {
-            let from = index, to = index + cluster.glyphCount
-            let piece = text[byte..<(byte + cluster.byteCount)]
-            byte += cluster.byteCount
-            index = to
-            guard to > from else { continue }
-            if font.conflicts(run.glyphs[from].id, with: piece) { claims.conflicts.append(claims.index) }
-            claims.index += 1
+        let glyphs = run.glyphs
+        for glyph in glyphs { _ = font.width(glyph.id) }
+        var string = run.text
+        string.withUTF8 { text in
+            guard Self.mapped(run, textCount: text.count) else { return }
+            var byte = 0, index = 0
+            for cluster in run.clusters {
+                let from = index, to = index + cluster.glyphCount
+                let piece = text[byte..<(byte + cluster.byteCount)]
+                byte += cluster.byteCount
+                index = to
+                guard to > from else { continue }
+                if font.conflicts(glyphs[from].id, with: piece) { claims.conflicts.append(claims.index) }
+                claims.index += 1
+            }
         }
     }
 
@@ -345,7 +348,7 @@ struct PDFRenderer {
     /// the font's advance leaves it to where the typesetter put it.
     private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, claims: inout ClusterClaims, into content: inout ContentStream) {
         guard !run.glyphs.isEmpty else { return }
-        let text = Array(run.text.utf8)
+        let text = run.text.utf8
         let mapped = Self.mapped(run, textCount: text.count)
         let size = run.size
         content.op("0 g BT /")
@@ -397,13 +400,14 @@ struct PDFRenderer {
         let glyphs = run.glyphs
         for cluster in run.clusters {
             let from = index, to = index + cluster.glyphCount
-            let piece = text[byte..<(byte + cluster.byteCount)]
+            let pieceStart = byte
             byte += cluster.byteCount
             index = to
             guard to > from else { continue }
             // The first glyph of a cluster stands for its text; a glyph already standing for
             // another text keeps it, and this cluster gets its own as ActualText.
             if claims.nextConflicts() {
+                let piece = text.dropFirst(pieceStart).prefix(cluster.byteCount)
                 closeArray()
                 content.op("/Span << /ActualText ")
                 content.raw(PDFFile.text(String(decoding: piece, as: UTF8.self)))
