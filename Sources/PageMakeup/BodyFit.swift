@@ -43,6 +43,13 @@ final class BodyFitter: @unchecked Sendable {
 
     struct Key: Hashable {
         var story: Int, request: Request
+
+        /// The fields packed into two words and hashed as such: the default hashes eight.
+        func hash(into hasher: inout Hasher) {
+            let r = request
+            hasher.combine(story << 32 ^ r.start.block << 16 ^ r.width << 8 ^ r.dropColumns << 1 ^ (r.reserveLast ? 1 : 0))
+            hasher.combine(r.start.unit << 32 ^ r.drop << 16 ^ (r.depth & 0xFFFF))
+        }
     }
 
     /// A body from `start` in `width` legs, the first `dropColumns` starting `drop` lines down;

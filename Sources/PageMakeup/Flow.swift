@@ -166,6 +166,7 @@ public struct BlockFlow {
         var chunks: [Chunk] = []
         // At most a slot per line of every column and per unit to place: reserved once rather
         // than grown.
+        if recording != .nothing { chunks.reserveCapacity(max(0, stop - start.block) + columns.count) }
         if recording == .slots, start.block < stop {
             var units = blocks[start.block].units.count - start.unit
             for b in (start.block + 1)..<max(start.block + 1, stop) { units += blocks[b].units.count }

@@ -178,10 +178,12 @@ struct ModularPlanner {
                 let number = partial.pageCount + 1
                 guard number <= limit else { continue }
                 var options: [Partial] = []
+                // The page's queue is the same in every template: made once.
+                let pieces = queue(partial.state, page: number)
                 for template in templates(page: number) {
                     var trial = partial.state
                     guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
-                                             boxesAnywhere: boxesAnywhere) else { continue }
+                                             boxesAnywhere: boxesAnywhere, queue: pieces) else { continue }
                     options.append(Partial(last: Pages(page, after: partial.last), state: trial, cost: partial.cost + page.cost))
                 }
                 options.sort { $0.cost < $1.cost }
@@ -206,10 +208,11 @@ struct ModularPlanner {
                         let number = partial.pageCount + 1
                         var bestPage: PlannedPage?
                         var bestState = partial.state
+                        let pieces = queue(partial.state, page: number)
                         for template in templates(page: number) {
                             var trial = partial.state
                             guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
-                                                     boxesAnywhere: true) else { continue }
+                                                     boxesAnywhere: true, queue: pieces) else { continue }
                             if bestPage == nil || page.cost < bestPage!.cost {
                                 bestPage = page
                                 bestState = trial
@@ -340,11 +343,13 @@ struct ModularPlanner {
         var isEmpty: Bool { !taken.contains(false) }
     }
 
+    /// Page `number` in `template`, taking from `queue` (the state's queue for the page, when
+    /// the caller has made it).
     mutating func plan(page number: Int, template: Template, state: inout State, looseness: Double,
-                       boxesAnywhere: Bool) throws(FontError) -> PlannedPage? {
+                       boxesAnywhere: Bool, queue made: [Piece]? = nil) throws(FontError) -> PlannedPage? {
         let lines = number == 1 ? frontLines : pageLines
         var page = PlannedPage(number: number, lines: lines)
-        let pieces = queue(state, page: number)
+        let pieces = made ?? queue(state, page: number)
         var cursor = Cursor(pieces: pieces, nextID: state.nextID + pieces.filter { !$0.isContinuation }.count, used: state.used)
         let front = number == 1
         var top = 0
