@@ -131,11 +131,17 @@ public struct PagePlanner {
         // The second thread's composer plans the edition with smaller heads meanwhile: what the
         // search tries second when the stories run past a page multiple. The two share the
         // body fitter, so the level after finds the legs both have set.
-        let ahead = spare.map { spare in
-            let box = ComposerBox(spare)
-            return PlanningAhead(modularPlanner(issue: issue, infos: infos, shared: box, fitter: fitter, frontLines: frontLines,
-                                                pageLines: pageLines),
-                                 box: box, level: 1)
+        let spareBox = spare.map(ComposerBox.init)
+        if let spareBox {
+            // Both planners ask for every house box at every width first thing: worked out
+            // once, half on each thread.
+            let depths = try houseBoxDepths(issue: issue, infos: infos, composers: [shared, spareBox])
+            planner.boxDepths = depths
+        }
+        let ahead = spareBox.map { box in
+            var ahead = modularPlanner(issue: issue, infos: infos, shared: box, fitter: fitter, frontLines: frontLines, pageLines: pageLines)
+            ahead.boxDepths = planner.boxDepths
+            return PlanningAhead(ahead, box: box, level: 1)
         }
         let plan = try planner.planEdition(ahead: ahead)
         if let ahead, ahead.wasTaken {
@@ -351,10 +357,71 @@ public struct PagePlanner {
         return results
     }
 
+    /// The house boxes the search may place: the front page's "Inside" box, the index, the
+    /// contact box and each of the publication's notices.
+    static func houseBoxes(_ issue: Issue) -> [HouseBox] {
+        [.inside, .index, .contact] + issue.publication.house.indices.map { .notice($0) }
+    }
+
+    /// A house box's depth in lines at `width` columns, as the search measures it (page numbers
+    /// in it are placeholders of two digits).
+    func boxDepth(_ box: HouseBox, width: Int, issue: Issue, infos: [StoryInfo], composer: inout StoryComposer) throws(FontError) -> Int {
+        try drawBox(box, issue: issue, stories: infos, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [],
+                    composer: &composer).lines
+    }
+
+    /// Every house box's depth at every width, the pairs shared out between the composers'
+    /// threads (the first composer's on this one).
+    func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> [HouseBox: [Int: Int]] {
+        let pairs = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
+        final class Share: @unchecked Sendable {
+            var depths: [[(HouseBox, Int, Int)]]
+            var error: FontError?
+            init(_ count: Int) { depths = Array(repeating: [], count: count) }
+        }
+        let share = Share(composers.count)
+        nonisolated(unsafe) let boxes = composers
+        nonisolated(unsafe) let planner = self
+        nonisolated(unsafe) let stories = infos
+        @Sendable func work(_ thread: Int) {
+            do throws(FontError) {
+                var index = thread
+                while index < pairs.count {
+                    let (box, width) = pairs[index]
+                    share.depths[thread].append((box, width, try planner.boxDepth(box, width: width, issue: issue, infos: stories,
+                                                                                   composer: &boxes[thread].composer)))
+                    index += boxes.count
+                }
+            } catch {
+                share.error = error
+            }
+        }
+        // What the other composers meet measuring is the issue's, as if met on this one; they
+        // go on without it (the planner ahead reports its own only if it is taken).
+        let before = composers.map { ($0.composer.missingCharacters.count, $0.composer.overfullLines.count) }
+        let done = DispatchGroup()
+        for thread in 1..<composers.count {
+            done.enter()
+            Thread.detachNewThread { work(thread); done.leave() }
+        }
+        work(0)
+        done.wait()
+        for (thread, box) in composers.enumerated().dropFirst() {
+            let (missing, overfull) = before[thread]
+            composers[0].composer.absorb(missing: Array(box.composer.missingCharacters.dropFirst(missing)),
+                                         overfull: Array(box.composer.overfullLines.dropFirst(overfull)))
+            box.composer.rewind(missing: missing, overfull: overfull)
+        }
+        if let error = share.error { throw error }
+        var table: [HouseBox: [Int: Int]] = [:]
+        for list in share.depths { for (box, width, depth) in list { table[box, default: [:]][width] = depth } }
+        return table
+    }
+
     /// The search, with closures that set heads, pictures and boxes through the shared composer.
     func modularPlanner(issue: Issue, infos: [StoryInfo], shared: ComposerBox, fitter: BodyFitter, frontLines: Int,
                         pageLines: Int) -> ModularPlanner {
-        let boxes: [HouseBox] = [.inside, .index, .contact] + issue.publication.house.indices.map { .notice($0) }
+        let boxes = Self.houseBoxes(issue)
         let maxPicture = Int(Double(pageLines) * 0.45)
         let planner0 = self
         let storyInfos = infos
@@ -392,8 +459,7 @@ public struct PagePlanner {
                                   pictureColumns: picture.isEmpty ? 0 : columns)
             },
             boxDepth: { (box: HouseBox, width: Int) throws(FontError) -> Int in
-                try planner0.drawBox(box, issue: issue, stories: storyInfos, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [],
-                                     composer: &shared.composer).lines
+                try planner0.boxDepth(box, width: width, issue: issue, infos: storyInfos, composer: &shared.composer)
             })
     }
 
