@@ -339,7 +339,6 @@ struct ModularPlanner {
             }
             return out
         }
-        var consumed: [Piece] { pieces.indices.filter { taken[$0] }.map { pieces[$0] } }
         var isEmpty: Bool { !taken.contains(false) }
     }
 
@@ -394,26 +393,33 @@ struct ModularPlanner {
         score(&page)
         page.terms[.page] = PlanCost.page
         if !page.modules.contains(where: { $0.piece != nil }) { page.terms[.houseOnly] = PlanCost.houseOnlyPage }
-        let consumed = cursor.consumed
+        // One walk of the queue: what the page took, the jumps it left waiting (more for each
+        // page they have waited) and the stories the editor sent to this page (or an earlier
+        // one) that it left out.
+        var tookAny = false, waiting = 0, overdue = 0
+        var consumedIDs: [Int] = [], startedStories: [Int] = []
+        for (index, piece) in cursor.pieces.enumerated() {
+            if cursor.taken[index] {
+                tookAny = true
+                consumedIDs.append(piece.id)
+                if !piece.isContinuation { startedStories.append(piece.story) }
+            } else if piece.isContinuation {
+                waiting += max(1, number - piece.madeOn)
+            } else if stories[piece.story].article.page.map({ $0 <= number }) ?? false {
+                overdue += 1
+            }
+        }
         // A page that takes nothing while stories wait would never end the issue.
-        if consumed.isEmpty && !cursor.pieces.isEmpty { page.terms[.nothingPlaced] = 1_000_000 }
+        if !tookAny && !cursor.pieces.isEmpty { page.terms[.nothingPlaced] = 1_000_000 }
         // A jump goes on the next page: every continuation left waiting costs.
-        // (more for each page it has waited).
-        let waiting = cursor.pieces.indices.filter { !cursor.taken[$0] && cursor.pieces[$0].isContinuation }
-            .reduce(0) { $0 + max(1, number - cursor.pieces[$1].madeOn) }
         if waiting > 0 { page.terms[.jumpsDeferred] = PlanCost.deferredJump * Double(waiting) }
-        // A story the editor sent to this page (or an earlier one) that is still not placed.
-        let overdue = cursor.pieces.indices.filter { index in
-            !cursor.taken[index] && !cursor.pieces[index].isContinuation
-                && (stories[cursor.pieces[index].story].article.page.map { $0 <= number } ?? false)
-        }.count
         if overdue > 0 { page.terms.add(.pageHint, PlanCost.pageHint * Double(overdue)) }
         if cursor.skips > 0 { page.terms.add(.priority, PlanCost.skip * Double(cursor.skips)) }
         // What was used of the queue leaves it; what jumped waits for the next page.
-        let consumedIDs = Set(consumed.map(\.id))
-        let startedStories = Set(consumed.filter { !$0.isContinuation }.map(\.story))
-        state.pending = state.pending.filter { !consumedIDs.contains($0.id) } + cursor.created
-        state.remaining = state.remaining.filter { !startedStories.contains($0) }
+        if !consumedIDs.isEmpty || !cursor.created.isEmpty {
+            state.pending = state.pending.filter { !consumedIDs.contains($0.id) } + cursor.created
+        }
+        if !startedStories.isEmpty { state.remaining.removeAll { startedStories.contains($0) } }
         state.used = cursor.used
         state.nextID = cursor.nextID
         return page
