@@ -9,25 +9,29 @@ extension ModularPlanner {
             if lines > 0 { terms[.holes] = PlanCost.hole * Double(lines * width) }
             return terms
         }
-        var added = Array(repeating: 0, count: modules.count)
-        var current = modules.indices.map { Self.justifyCost(modules[$0], extra: 0).cost }
-        var next = modules.indices.map { Self.justifyCost(modules[$0], extra: 1).cost }
-        for _ in 0..<lines {
-            var best = 0
-            for i in modules.indices where next[i] - current[i] < next[best] - current[best] { best = i }
-            added[best] += 1
-            current[best] = next[best]
-            next[best] = Self.justifyCost(modules[best], extra: added[best] + 1).cost
-        }
         var shift = 0
         var stretch = 0.0, holes = 0
-        for i in modules.indices {
-            modules[i].top += shift
-            let (c, h) = Self.justify(&modules[i], extra: added[i])
-            modules[i].depth += added[i]
-            shift += added[i]
-            holes += h
-            stretch += c - Double(h) * PlanCost.hole
+        // A group holds a handful of modules: the tallies live on the stack.
+        withUnsafeTemporaryAllocation(of: (added: Int, current: Double, next: Double).self, capacity: modules.count) { tally in
+            for i in modules.indices {
+                tally[i] = (0, Self.justifyCost(modules[i], extra: 0).cost, Self.justifyCost(modules[i], extra: 1).cost)
+            }
+            for _ in 0..<lines {
+                var best = 0
+                for i in modules.indices where tally[i].next - tally[i].current < tally[best].next - tally[best].current { best = i }
+                tally[best].added += 1
+                tally[best].current = tally[best].next
+                tally[best].next = Self.justifyCost(modules[best], extra: tally[best].added + 1).cost
+            }
+            for i in modules.indices {
+                let added = tally[i].added
+                modules[i].top += shift
+                let (c, h) = Self.justify(&modules[i], extra: added)
+                modules[i].depth += added
+                shift += added
+                holes += h
+                stretch += c - Double(h) * PlanCost.hole
+            }
         }
         terms[.stretch] = stretch
         terms[.holes] = Double(holes) * PlanCost.hole
