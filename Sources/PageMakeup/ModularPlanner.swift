@@ -558,8 +558,9 @@ struct ModularPlanner {
 
     /// The page's own terms: jumps, widths, front-page count, tombstones, priority.
     func score(_ page: inout PlannedPage) {
-        var starts: [PlannedModule] = []
-        for module in page.modules {
+        // The stories that start here, by their module's place (copying modules copies a fit each).
+        var starts: [Int] = []
+        for (index, module) in page.modules.enumerated() {
             guard let piece = module.piece, let fit = module.fit else { continue }
             if fit.end != nil {
                 page.terms.add(.jumps, PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
@@ -569,7 +570,7 @@ struct ModularPlanner {
                 page.terms.add(.width, PlanCost.width)
             }
             if !piece.isContinuation {
-                starts.append(module)
+                starts.append(index)
                 if let hint = stories[piece.story].article.page, hint != page.number { page.terms.add(.pageHint, PlanCost.pageHint) }
             }
         }
@@ -578,8 +579,10 @@ struct ModularPlanner {
             if n < 3 { page.terms[.frontStories] = PlanCost.frontTooFew * Double(3 - n) }
             if n > 5 { page.terms[.frontStories] = PlanCost.frontTooMany * Double(n - 5) }
         }
-        for (i, a) in starts.enumerated() {
-            for b in starts[(i + 1)...] {
+        for (i, ia) in starts.enumerated() {
+            let a = page.modules[ia]
+            for ib in starts[(i + 1)...] {
+                let b = page.modules[ib]
                 if a.top == b.top && (a.column + a.width == b.column || b.column + b.width == a.column) {
                     page.terms.add(.tombstones, PlanCost.tombstone)
                 }
