@@ -32,32 +32,37 @@ struct LineAssembler {
     private func line(from start: Int, to end: Int, isLast: Bool, overfull: Bool) -> SetLine? {
         guard start <= end, end < items.count else { return nil }
         let breakItem = items[end]
-        var elements = Array(start..<end).filter { items[$0].kind != .penalty }
         let hyphenPiece: Int? = { if case .hyphen(let p) = breakItem.content { return p } else { return nil } }()
 
-        // Measures of the line.
+        // Measures of the line: its items but the penalties.
         var natural = 0.0, letterStretch = 0.0, letterShrink = 0.0, spaceStretch = 0.0, spaceShrink = 0.0, fill = false
         var expected = 1
-        for i in elements {
+        var firstBox: Int?
+        for i in start..<end {
             let item = items[i]
-            natural += item.width
             switch item.kind {
             case .box:
+                natural += item.width
                 letterStretch += item.stretch
                 letterShrink += item.shrink
+                if firstBox == nil { firstBox = i }
                 if case .glyphs(_, let bytes) = item.content { expected += bytes.count }
             case .glue:
+                natural += item.width
                 if item.stretch >= Item.fill { fill = true }
                 if case .space = item.content { spaceStretch += item.stretch; spaceShrink += item.shrink; expected += 1 }
             case .penalty: break
             }
         }
         if let hyphenPiece { natural += pieces[hyphenPiece].shaped.width }
-        // Trailing glue without content (rag, fill) sets nothing; drop it from the walk.
-        while let last = elements.last, items[last].kind == .glue, !isSpace(items[last]) { elements.removeLast() }
+        // Trailing glue without content (rag, fill) sets nothing: the walk stops before it.
+        var walkEnd = end
+        while walkEnd > start, items[walkEnd - 1].kind != .box, items[walkEnd - 1].kind == .penalty || !isSpace(items[walkEnd - 1]) {
+            walkEnd -= 1
+        }
 
         // Hanging punctuation widens the measure by what hangs out.
-        let hangLeft = LineBreaker.leftHang(items, firstBox: elements.first { items[$0].kind == .box })
+        let hangLeft = LineBreaker.leftHang(items, firstBox: firstBox)
         let hangRight = LineBreaker.rightHang(items, at: end)
         let available = measure + hangLeft + hangRight
         let shortfall = available - natural
@@ -95,7 +100,7 @@ struct LineAssembler {
         let lineStart = x
         var builder = RunBuilder(expectedGlyphs: expected)
         var spaceRatioSeen: Double?
-        for i in elements {
+        for i in start..<walkEnd where items[i].kind != .penalty {
             let item = items[i]
             switch item.content {
             case .glyphs(let piece, let bytes):
@@ -117,8 +122,12 @@ struct LineAssembler {
         }
         let runs = builder.finish()
         guard !runs.isEmpty else { return nil }
-        let ascent = runs.map { $0.face.ascender * $0.face.scale(at: $0.size) + $0.rise }.max() ?? 0
-        let descent = runs.map { $0.face.descender * $0.face.scale(at: $0.size) + $0.rise }.min() ?? 0
+        var ascent = -Double.infinity, descent = Double.infinity
+        for run in runs {
+            let scale = run.face.scale(at: run.size)
+            ascent = max(ascent, run.face.ascender * scale + run.rise)
+            descent = min(descent, run.face.descender * scale + run.rise)
+        }
         let width = x - lineStart
         let explicitHyphen = breakItem.kind == .penalty && breakItem.flagged && hyphenPiece == nil
         return SetLine(
@@ -166,11 +175,13 @@ struct RunBuilder {
 
     private mutating func close() {
         guard let face else { return }
+        // The run takes the glyph and cluster arrays; the next run (most lines have none)
+        // starts new ones.
         finished.append(GlyphRun(face: face, size: size, rise: rise, glyphs: glyphs, text: String(decoding: text, as: UTF8.self),
                                  clusters: clusters, link: link, struck: struck, endsWithAddedHyphen: addedHyphen, x: x, width: width))
         self.face = nil
-        glyphs.removeAll(keepingCapacity: true)
-        clusters.removeAll(keepingCapacity: true)
+        glyphs = []
+        clusters = []
         text.removeAll(keepingCapacity: true)
     }
 
