@@ -506,7 +506,7 @@ struct PDFRenderer {
             let chunk = entries[start..<min(start + 100, entries.count)]
             out += "\(chunk.count) beginbfchar\n"
             for (glyph, string) in chunk {
-                out += String(format: "<%04X> ", glyph) + utf16Hex(string) + "\n"
+                out += "<" + hex4(glyph) + "> " + utf16Hex(string) + "\n"
             }
             out += "endbfchar\n"
             start += 100
@@ -516,7 +516,18 @@ struct PDFRenderer {
     }
 
     static func utf16Hex(_ s: String) -> String {
-        "<" + s.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+        var out = "<"
+        for unit in s.utf16 { out += hex4(UInt32(unit)) }
+        return out + ">"
+    }
+
+    /// Four upper-case hex digits (the low sixteen bits), as `%04X` gives them.
+    static func hex4(_ value: UInt32) -> String {
+        func digit(_ shift: UInt32) -> Character {
+            let d = UInt8((value >> shift) & 0xF)
+            return Character(Unicode.Scalar(d < 10 ? 0x30 + d : 0x37 + d))
+        }
+        return String([digit(12), digit(8), digit(4), digit(0)])
     }
 
     // MARK: Pictures
