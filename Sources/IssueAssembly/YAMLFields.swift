@@ -8,6 +8,11 @@ import Yams
 /// Values are read from the composed node tree, not decoded: `title: 1984` stays the text "1984",
 /// and `priority: high` is our error with our words, not a decoding exception.
 struct YAMLFields {
+    /// Merge keys only: Yams's default resolver compiles a regular expression for every
+    /// YAML 1.1 type (booleans, numbers, dates …) the first time it is used, and the fields
+    /// here read each scalar as its text.
+    private static let resolver = Resolver.basic.appending(.merge)
+
     let file: String
     /// Added to libyaml's 1-based line to give the line in the file (front matter starts on line 2).
     let lineOffset: Int
@@ -40,8 +45,9 @@ struct YAMLFields {
         }
         let root: Node?
         do {
-            // UTF-8 named, not Yams's default, which reads the whole environment on every parse.
-            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            // UTF-8 named, not Yams's default, which reads the whole environment on every parse;
+            // scalars are read here as written, so only merge keys (`<<`) need resolving.
+            root = try Yams.compose(yaml: yaml, Self.resolver, .default, .utf8)
         } catch let error as YamlError {
             diagnostics.append(diagnostic(for: error, file: file, offset: offset, fallback: start))
             return nil
