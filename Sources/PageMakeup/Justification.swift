@@ -51,6 +51,13 @@ extension ModularPlanner {
     /// What `justify` decides, computed without changing the module; `legExtra` only when asked.
     static func justifyCost(_ module: PlannedModule, extra: Int, legs: Bool = false) -> (cost: Double, holes: Int, pad: Int, legExtra: [Int]) {
         guard let fit = module.fit else { return (PlanCost.boxLine * Double(extra), 0, 0, []) }
+        return justifyCost(fit, depth: module.depth, headLines: module.headLines, width: module.width, extra: extra, legs: legs)
+    }
+
+    /// The same for a body `fit` in a module `depth` lines deep under `headLines` of head.
+    static func justifyCost(_ fit: BodyFit, depth: Int, headLines: Int, width: Int, extra: Int,
+                            legs: Bool = false) -> (cost: Double, holes: Int, pad: Int, legExtra: [Int]) {
+        let module = (width: width, depth: depth, headLines: headLines)
         let body = module.depth - module.headLines + extra
         let pad = extra > 0 && fit.stretchable ? 1 : 0
         var cost = 0.0, holes = 0

@@ -458,10 +458,7 @@ struct ModularPlanner {
                 }
                 if fit.linesPlaced < 4 { break }
                 if fit.linesLeft >= 4 && !fit.endsHyphenated {
-                    var trial = module
-                    trial.fit = fit
-                    trial.depth = depth
-                    let short = Self.justifyCost(trial, extra: 0).holes
+                    let short = Self.justifyCost(fit, depth: depth, headLines: module.headLines, width: module.width, extra: 0).holes
                     if found == nil || short == 0 { (found, foundDepth) = (fit, depth) }
                     // A short leg is looked past for three lines at most.
                     if short == 0 || limit - depth >= 3 { break }

@@ -182,8 +182,12 @@ struct ItemBuilder {
     mutating func build(_ runs: [TextRun]) throws(FontError) {
         runStyles = runs.map { shaper.number(of: $0.style, language: settings.language) }
         runBytes = runs.map { Array($0.text.utf8) }
+        let byteCount = runBytes.reduce(0) { $0 + $1.count }
         var chars: [Styled] = []
-        chars.reserveCapacity(runBytes.reduce(0) { $0 + $1.count })
+        chars.reserveCapacity(byteCount)
+        // About an item for every two characters (a word's box, its space, a hyphenation
+        // point or two): reserved once rather than grown, as items are large.
+        items.reserveCapacity(byteCount / 2 + 8)
         for (index, run) in runs.enumerated() {
             // ASCII without a carriage return (which joins a following line feed into one
             // character) is a character per byte: no grapheme breaking.
