@@ -3,31 +3,47 @@ import IssueModel
 import Typesetting
 
 /// A story's body set in the legs of a module: where each unit went, how deep each leg is, and
-/// where the text stops when the story jumps. All depths are whole grid lines.
-struct BodyFit: @unchecked Sendable {
+/// where the text stops when the story jumps. All depths are whole grid lines. A class, never
+/// changed once made: the search copies modules (and so their fits) at every trial, and a
+/// reference copies in one word what the measures would in twenty.
+final class BodyFit: @unchecked Sendable {
     /// What was asked: drawing the fit sets the same body again to learn where each unit went
     /// (`BodyFitter.placed(_:blocks:)`); the search keeps only the measures below, not a slot
     /// per line for every fit it tries.
-    var request: BodyFitter.Request
+    let request: BodyFitter.Request
     /// Lines from the body's top to the end of each leg's last unit (a picture's drop included).
-    var legEnds: [Int]
+    let legEnds: [Int]
     /// Block boundaries inside each leg (not at its head): where vertical justification may
     /// add a line of space.
-    var gaps: [Int]
+    let gaps: [Int]
     /// Where the rest of the story starts when it jumps; nil when all of it is placed.
-    var end: FlowPosition?
+    let end: FlowPosition?
     /// Grid lines of the body placed here, and left for the jump.
-    var linesPlaced: Int
-    var linesLeft: Int
+    let linesPlaced: Int
+    let linesLeft: Int
     /// Whether whole lines of space may go between blocks.
-    var stretchable: Bool
+    let stretchable: Bool
     /// Space goes only between blocks from this one on: below the last block set across the
     /// legs (a wide table), which must not move.
-    var stretchFrom = 0
+    let stretchFrom: Int
     /// Whether the text is cut after a hyphenated line: the word's halves would be pages apart.
-    var endsHyphenated = false
+    let endsHyphenated: Bool
     /// The body's depth: its deepest leg.
-    var depth: Int { legEnds.max() ?? 0 }
+    let depth: Int
+
+    init(request: BodyFitter.Request, legEnds: [Int], gaps: [Int], end: FlowPosition?, linesPlaced: Int, linesLeft: Int,
+         stretchable: Bool, stretchFrom: Int = 0, endsHyphenated: Bool = false) {
+        self.request = request
+        self.legEnds = legEnds
+        self.gaps = gaps
+        self.end = end
+        self.linesPlaced = linesPlaced
+        self.linesLeft = linesLeft
+        self.stretchable = stretchable
+        self.stretchFrom = stretchFrom
+        self.endsHyphenated = endsHyphenated
+        self.depth = legEnds.max() ?? 0
+    }
 }
 
 /// Sets story bodies in legs, balanced when they fit and cut at a line when they do not, and
