@@ -109,6 +109,8 @@ public struct PagePlanner {
 
     public func makeUp(_ issue: Issue) throws(FontError) -> MadeUpIssue {
         let started = DispatchTime.now().uptimeNanoseconds
+        // The issue's hyphenation patterns read on another thread while the masthead is set.
+        typesetter.hyphenation.preload(Set(issue.articles.map(\.language)).sorted())
         var composer = StoryComposer(layout: layout, typesetter: typesetter)
         var diagnostics: [Diagnostic] = []
 

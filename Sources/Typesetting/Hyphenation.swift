@@ -110,6 +110,19 @@ public final class Hyphenation {
     /// the language's own country (es_ES, fr_FR), then any region of it.
     private func dictionary(for language: String) -> HyphenDictionary? {
         if let known = dictionaries[language] { return known }
+        var found: HyphenDictionary?
+        for path in candidatePaths(for: language) {
+            if let dict = HyphenDictionary(path: path) {
+                found = dict
+                break
+            }
+        }
+        dictionaries[language] = .some(found)
+        return found
+    }
+
+    /// The files that may hold `language`'s patterns, in the order they are tried.
+    private func candidatePaths(for language: String) -> [String] {
         let parts = language.split(separator: "-").map(String.init)
         let lang = parts.first?.lowercased() ?? ""
         var names: [String] = []
@@ -117,15 +130,18 @@ public final class Hyphenation {
         names += ["hyph_\(lang).dic", "hyph_\(lang)_\(lang.uppercased()).dic", "hyph_\(lang)_US.dic"]
         let all = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         names += all.filter { $0.hasPrefix("hyph_\(lang)_") && $0.hasSuffix(".dic") }
-        var found: HyphenDictionary?
-        for name in names where FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) {
-            if let dict = HyphenDictionary(path: (folder as NSString).appendingPathComponent(name)) {
-                found = dict
-                break
-            }
+        return names.map { (folder as NSString).appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Reads the patterns of `languages` on another thread (they are read once per process), so
+    /// that they are ready, or nearly, when the first paragraph is set rather than read then
+    /// while every thread setting text waits for them.
+    public func preload(_ languages: [String]) {
+        let paths = languages.compactMap { candidatePaths(for: $0).first }
+        guard !paths.isEmpty else { return }
+        Thread.detachNewThread {
+            for path in paths { _ = HyphenPatterns.load(path: path) }
         }
-        dictionaries[language] = .some(found)
-        return found
     }
 
     /// UTF-8 offsets in `word` where it may be hyphenated. `word` is one run of letters; words
