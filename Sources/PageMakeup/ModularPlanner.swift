@@ -28,6 +28,9 @@ struct ModularPlanner {
     let boxDepth: (HouseBox, Int) throws(FontError) -> Int
     /// Set when a planner working ahead is no longer wanted: it stops at the next page.
     var stop: StopFlag?
+    /// Heads kept for the planner sharing the search's pages on the other thread, and found
+    /// there (see `BeamPartner`): each is made once for the two.
+    var sharedHeads: SharedHeads?
 
     struct State {
         var pending: [Piece] = []
@@ -47,8 +50,13 @@ struct ModularPlanner {
         }
         let key = width + 100 * compact
         if let h = heads[piece.story]?[key] { return h }
+        if let h = sharedHeads?.head(story: piece.story, key: key) {
+            heads[piece.story, default: [:]][key] = h
+            return h
+        }
         let h = try makeHead(piece.story, width, false, compact)
         heads[piece.story, default: [:]][key] = h
+        sharedHeads?.keep(h, story: piece.story, key: key)
         return h
     }
 
@@ -83,6 +91,7 @@ struct ModularPlanner {
     /// and its pages are taken instead of planning them here if the search comes to them.
     mutating func planEdition(ahead: PlanningAhead? = nil) throws(FontError) -> [PlannedPage] {
         defer { ahead?.stopIfUnused() }
+        defer { ahead?.partner?.finish() }
         var best: [PlannedPage]?
         var bestCost = Double.infinity
         var bestCompact = 0
@@ -98,8 +107,14 @@ struct ModularPlanner {
                 pages = try ahead.take()
                 // Its heads and box depths, so that drawing the pages finds them made.
                 adoptMeasures(of: ahead.finished)
-            } else {
+            } else if level == 0 && looseness == 0 && !boxes {
                 pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
+            } else {
+                // After the first plan, the thread that planned ahead shares this one's pages,
+                // and the heads the two make.
+                let partner = ahead?.asPartner()
+                if partner != nil && sharedHeads == nil { sharedHeads = SharedHeads() }
+                pages = try planPages(looseness: looseness, boxesAnywhere: boxes, partner: partner)
             }
             let cost = pages.reduce(0) { $0 + $1.cost } + (pages.count % multiple == 0 ? 0 : 100_000)
             if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil {
@@ -136,36 +151,36 @@ struct ModularPlanner {
         return best ?? []
     }
 
+    /// A partial edition: its pages as a chain back to the first, so that each of the many
+    /// trials of the next page adds a link rather than copying the pages before it.
+    final class Pages: @unchecked Sendable {
+        let page: PlannedPage
+        let before: Pages?
+        let count: Int
+        init(_ page: PlannedPage, after before: Pages?) {
+            self.page = page
+            self.before = before
+            self.count = (before?.count ?? 0) + 1
+        }
+        var all: [PlannedPage] {
+            var out: [PlannedPage] = []
+            out.reserveCapacity(count)
+            var link: Pages? = self
+            while let l = link { out.append(l.page); link = l.before }
+            return out.reversed()
+        }
+    }
+    struct Partial {
+        var last: Pages?
+        var state: State
+        var cost: Double
+        var isDone: Bool { state.pending.isEmpty && state.remaining.isEmpty }
+        var pageCount: Int { last?.count ?? 0 }
+    }
     /// A beam search over pages: the `beamWidth` cheapest partial editions go on to the next
     /// page, each page tried in every template; an edition ends when every story is placed, padded
     /// with pages of house boxes to the page multiple.
-    mutating func planPages(looseness: Double, boxesAnywhere: Bool) throws(FontError) -> [PlannedPage] {
-        /// A partial edition: its pages as a chain back to the first, so that each of the many
-        /// trials of the next page adds a link rather than copying the pages before it.
-        final class Pages {
-            let page: PlannedPage
-            let before: Pages?
-            let count: Int
-            init(_ page: PlannedPage, after before: Pages?) {
-                self.page = page
-                self.before = before
-                self.count = (before?.count ?? 0) + 1
-            }
-            var all: [PlannedPage] {
-                var out: [PlannedPage] = []
-                out.reserveCapacity(count)
-                var link: Pages? = self
-                while let l = link { out.append(l.page); link = l.before }
-                return out.reversed()
-            }
-        }
-        struct Partial {
-            var last: Pages?
-            var state: State
-            var cost: Double
-            var isDone: Bool { state.pending.isEmpty && state.remaining.isEmpty }
-            var pageCount: Int { last?.count ?? 0 }
-        }
+    mutating func planPages(looseness: Double, boxesAnywhere: Bool, partner: BeamPartner? = nil) throws(FontError) -> [PlannedPage] {
         let multiple = max(1, layout.pageMultiple)
         let limit = 4 * (stories.count + 4) + 8
         var beam = [Partial(last: nil, state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
@@ -174,18 +189,11 @@ struct ModularPlanner {
         while !beam.isEmpty {
             if stop?.isSet == true { return [] }
             var next: [Partial] = []
-            for partial in beam {
+            let trials = try nextPages(of: beam, limit: limit, looseness: looseness, boxesAnywhere: boxesAnywhere, partner: partner)
+            for (index, partial) in beam.enumerated() {
                 let number = partial.pageCount + 1
                 guard number <= limit else { continue }
-                var options: [Partial] = []
-                // The page's queue is the same in every template: made once.
-                let pieces = queue(partial.state, page: number)
-                for template in templates(page: number) {
-                    var trial = partial.state
-                    guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
-                                             boxesAnywhere: boxesAnywhere, queue: pieces) else { continue }
-                    options.append(Partial(last: Pages(page, after: partial.last), state: trial, cost: partial.cost + page.cost))
-                }
+                var options = trials[index]
                 options.sort { $0.cost < $1.cost }
                 if let best = options.first, best.last?.page.terms[.nothingPlaced] != nil {
                     // Nothing fits even an empty page (it cannot happen with the limits set
@@ -247,6 +255,76 @@ struct ModularPlanner {
             }
         }
         return best?.last?.all ?? []
+    }
+
+    /// Each partial edition with its next page in every template, unsorted. With a partner, the
+    /// partials are shared out between this thread and the partner's (each taking the next one
+    /// not taken); what each gives is what this thread would (planning is deterministic).
+    private mutating func nextPages(of beam: [Partial], limit: Int, looseness: Double, boxesAnywhere: Bool,
+                                    partner: BeamPartner?) throws(FontError) -> [[Partial]] {
+        guard let partner, beam.count > 1 else {
+            return try beam.map { partial throws(FontError) in
+                try trials(after: partial, limit: limit, looseness: looseness, boxesAnywhere: boxesAnywhere)
+            }
+        }
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var results: [[Partial]]
+            var error: FontError?
+            init(_ count: Int) { results = Array(repeating: [], count: count) }
+            func take(_ count: Int) -> Int? {
+                lock.withLock {
+                    guard error == nil, next < count else { return nil }
+                    next += 1
+                    return next - 1
+                }
+            }
+            func put(_ index: Int, _ trials: [Partial]) { lock.withLock { results[index] = trials } }
+            func fail(_ e: FontError) { lock.withLock { if error == nil { error = e } } }
+        }
+        let shared = Shared(beam.count)
+        nonisolated(unsafe) let partials = beam
+        let level = compact
+        let heads = sharedHeads
+        partner.start { planner in
+            planner.compact = level
+            planner.sharedHeads = heads
+            while let index = shared.take(partials.count) {
+                do throws(FontError) {
+                    shared.put(index, try planner.trials(after: partials[index], limit: limit, looseness: looseness,
+                                                          boxesAnywhere: boxesAnywhere))
+                } catch {
+                    shared.fail(error)
+                }
+            }
+        }
+        while let index = shared.take(partials.count) {
+            do throws(FontError) {
+                shared.put(index, try trials(after: partials[index], limit: limit, looseness: looseness, boxesAnywhere: boxesAnywhere))
+            } catch {
+                shared.fail(error)
+            }
+        }
+        partner.wait()
+        if let error = shared.error { throw error }
+        return shared.results
+    }
+
+    /// A partial edition with its next page in every template that takes the page.
+    private mutating func trials(after partial: Partial, limit: Int, looseness: Double, boxesAnywhere: Bool) throws(FontError) -> [Partial] {
+        let number = partial.pageCount + 1
+        guard number <= limit else { return [] }
+        var options: [Partial] = []
+        // The page's queue is the same in every template: made once.
+        let pieces = queue(partial.state, page: number)
+        for template in templates(page: number) {
+            var trial = partial.state
+            guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
+                                     boxesAnywhere: boxesAnywhere, queue: pieces) else { continue }
+            options.append(Partial(last: Pages(page, after: partial.last), state: trial, cost: partial.cost + page.cost))
+        }
+        return options
     }
 
     /// Partial editions kept from page to page.

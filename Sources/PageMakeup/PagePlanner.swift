@@ -146,7 +146,7 @@ public struct PagePlanner {
             return PlanningAhead(ahead, box: box, level: 1)
         }
         let plan = try planner.planEdition(ahead: ahead)
-        if let ahead, ahead.wasTaken {
+        if let ahead, ahead.worked {
             // What its composer met belongs to the diagnostics, as if met here.
             shared.composer.absorb(missing: ahead.box.composer.missingCharacters, overfull: ahead.box.composer.overfullLines)
         }

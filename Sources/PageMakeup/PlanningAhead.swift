@@ -53,6 +53,84 @@ final class PlanningAhead: @unchecked Sendable {
 
     /// Tells the thread to stop if the search never took the pages; it is not waited for.
     func stopIfUnused() {
-        if !wasTaken { flag.set() }
+        if !wasTaken && partner == nil { flag.set() }
     }
+
+    /// Whether its composer worked for the search (its pages taken, or as a partner): what it
+    /// met belongs to the issue.
+    var worked: Bool { wasTaken || partner != nil }
+
+    /// Its planner as the search's partner once its own level is done (taken) or stopped (not
+    /// wanted): the same partner every time it is asked.
+    private(set) var partner: BeamPartner?
+    func asPartner() -> BeamPartner {
+        if let partner { return partner }
+        if !wasTaken { flag.set() }
+        done.wait()
+        done.signal()
+        let made = BeamPartner(planner)
+        partner = made
+        return made
+    }
+}
+
+/// A second thread for the page search once the planner ahead is done with its level: it runs
+/// what it is given with that planner (and so that planner's composer, whose findings are then
+/// the issue's) while the search runs its own share, so that a level planned after the first
+/// two, or a looser attempt, does not leave a core idle.
+final class BeamPartner: @unchecked Sendable {
+    private var planner: ModularPlanner
+    private let go = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private var work: ((inout ModularPlanner) -> Void)?
+    private var finished = false
+
+    init(_ planner: ModularPlanner) {
+        self.planner = planner
+        self.planner.stop = nil
+        // Arrays of its own to read the stories from: two cores counting references to the
+        // same arrays at every step slow each other.
+        self.planner.stories = planner.stories.map { story in
+            var copy = story
+            copy.blocks = story.blocks.map { block in
+                var own = block
+                own.units = block.units.map { $0 }
+                return own
+            }
+            return copy
+        }
+        Thread.detachNewThread { [self] in
+            while true {
+                go.wait()
+                if finished { return }
+                work?(&self.planner)
+                work = nil
+                done.signal()
+            }
+        }
+    }
+
+    /// Runs `body` on the partner's thread; `wait` returns when it has.
+    func start(_ body: @escaping (inout ModularPlanner) -> Void) {
+        work = body
+        go.signal()
+    }
+
+    func wait() { done.wait() }
+
+    /// Ends the partner's thread (after its last `wait`).
+    func finish() {
+        finished = true
+        go.signal()
+    }
+}
+
+/// Heads made by either of two planners sharing a search, for the other to find: the same
+/// head whichever makes it (its story, width and compact level decide it).
+final class SharedHeads: @unchecked Sendable {
+    private let lock = NSLock()
+    private var heads: [Int: ModuleHead] = [:]
+
+    func head(story: Int, key: Int) -> ModuleHead? { lock.withLock { heads[story << 16 | key] } }
+    func keep(_ head: ModuleHead, story: Int, key: Int) { lock.withLock { heads[story << 16 | key] = head } }
 }
