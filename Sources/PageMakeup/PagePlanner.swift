@@ -52,6 +52,17 @@ public struct MadeUpIssue: @unchecked Sendable {
     /// Seconds spent setting the stories' text (typesetting) and placing it (page makeup).
     public var typesettingSeconds: Double
     public var makeupSeconds: Double
+    /// What the search worked with (its planners, composers and caches), handed back rather
+    /// than taken apart when `makeUp` returns: freed with this value, or never by a process
+    /// that ends once the PDF is written (`issue build`: taking it apart object by object cost
+    /// more than writing a page).
+    public var workings: AnyObject?
+}
+
+/// The search's working state, kept by `MadeUpIssue.workings`.
+final class Workings {
+    let kept: [Any]
+    init(_ kept: [Any]) { self.kept = kept }
 }
 
 /// The story composer shared by the planner's measuring closures and the drawing after.
@@ -229,7 +240,8 @@ public struct PagePlanner {
                                pageMultiple: layout.pageMultiple, pages: pageReports, stories: stories)
         return MadeUpIssue(document: DisplayDocument(pages: pages, outline: outline, metadata: metadata),
                            report: report, diagnostics: diagnostics, typesettingSeconds: Double(typesetting) / 1e9,
-                           makeupSeconds: total - Double(typesetting) / 1e9)
+                           makeupSeconds: total - Double(typesetting) / 1e9,
+                           workings: Workings([planner, shared, fitter, infos, ahead as Any, drawing, composer]))
     }
 
     /// Every story's body set once in column measure, with the widths it may take.

@@ -85,9 +85,11 @@ struct BuildCommand: ParsableCommand {
         }
 
         let madeUp: MadeUpIssue
+        // Kept until the process ends (see the end of `run`): the typesetter's caches with it.
+        var planner: PagePlanner
         do {
             let typesetter = Typesetter(fonts: try FontLibrary(folder: fontsFolder))
-            var planner = PagePlanner(layout: pageLayout, typesetter: typesetter)
+            planner = PagePlanner(layout: pageLayout, typesetter: typesetter)
             // ISSUE_THREADS=1 sets and plans on one thread (for comparing, and on a busy machine).
             if let threads = ProcessInfo.processInfo.environment["ISSUE_THREADS"].flatMap(Int.init), threads >= 1 {
                 planner.threads = threads
