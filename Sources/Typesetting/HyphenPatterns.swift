@@ -171,53 +171,69 @@ final class HyphenPatterns: @unchecked Sendable {
     /// whose highest matching value is odd, at least the file's minimums from either end, as
     /// libhyphen gives them.
     func points(in word: String) -> [Int] {
-        var text: [UInt8] = [UInt8(ascii: ".")]
-        text += word.utf8
-        text.append(UInt8(ascii: "."))
-        let n = text.count
-        // `best[j]`: the highest value before byte j of `text`.
-        var best = [UInt8](repeating: 0, count: n + 1)
-        keys.withUnsafeBufferPointer { keys in
-        targets.withUnsafeBufferPointer { targets in
-        values.withUnsafeBufferPointer { values in
-        best.withUnsafeMutableBufferPointer { best in
-            for i in 0..<n {
-                var node: UInt32 = 0
-                var j = i
-                while j < n {
-                    // The child of `node` by `text[j]`, if any.
-                    let key = node << 8 | UInt32(text[j])
-                    var slot = Self.hash(key) & mask
-                    while keys[slot] != key + 1 && keys[slot] != 0 { slot = (slot + 1) & mask }
-                    if keys[slot] == 0 { break }
-                    node = UInt32(targets[slot])
-                    j += 1
-                    let count = Int(valueCount[Int(node)])
-                    if count > 0 {
-                        let start = Int(valueStart[Int(node)])
-                        for k in 0..<min(count, n + 1 - i) where values[start + k] > best[i + k] {
-                            best[i + k] = values[start + k]
+        var word = word
+        return word.withUTF8 { points(letters: $0) }
+    }
+
+    /// The same for `letters` (lower case, UTF-8) read in place: the word with its dots and the
+    /// values between its bytes live on the stack.
+    func points(letters: UnsafeBufferPointer<UInt8>) -> [Int] {
+        let n = letters.count + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { text in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 1) { best in
+                text[0] = UInt8(ascii: ".")
+                for (i, b) in letters.enumerated() { text[i + 1] = b }
+                text[n - 1] = UInt8(ascii: ".")
+                // `best[j]`: the highest value before byte j of `text`.
+                for j in 0...n { best[j] = 0 }
+                keys.withUnsafeBufferPointer { keys in
+                targets.withUnsafeBufferPointer { targets in
+                values.withUnsafeBufferPointer { values in
+                valueCount.withUnsafeBufferPointer { valueCount in
+                valueStart.withUnsafeBufferPointer { valueStart in
+                    for i in 0..<n {
+                        var node: UInt32 = 0
+                        var j = i
+                        while j < n {
+                            // The child of `node` by `text[j]`, if any.
+                            let key = node << 8 | UInt32(text[j])
+                            var slot = Self.hash(key) & mask
+                            while keys[slot] != key + 1 && keys[slot] != 0 { slot = (slot + 1) & mask }
+                            if keys[slot] == 0 { break }
+                            node = UInt32(targets[slot])
+                            j += 1
+                            let count = Int(valueCount[Int(node)])
+                            if count > 0 {
+                                let start = Int(valueStart[Int(node)])
+                                for k in 0..<min(count, n + 1 - i) where values[start + k] > best[i + k] {
+                                    best[i + k] = values[start + k]
+                                }
+                            }
                         }
                     }
                 }
+                }
+                }
+                }
+                }
+                // Between the word's scalars: byte j of `text` that starts a scalar, after the dot.
+                var scalarCount = 0
+                for j in 1..<(n - 1) where text[j] & 0xC0 != 0x80 { scalarCount += 1 }
+                var out: [Int] = []
+                var scalars = 0
+                var j = 1
+                let end = n - 1
+                while j < end {
+                    // Step over the scalar starting at j.
+                    j += 1
+                    while j < end && text[j] & 0xC0 == 0x80 { j += 1 }
+                    scalars += 1
+                    if j < end && best[j] & 1 == 1 && scalars >= leftMinimum && scalarCount - scalars >= rightMinimum {
+                        out.append(scalars)
+                    }
+                }
+                return out
             }
         }
-        }
-        }
-        }
-        // Between the word's scalars: byte j of `text` that starts a scalar, after the dot.
-        var out: [Int] = []
-        var scalars = 0
-        var j = 1
-        let end = n - 1
-        while j < end {
-            // Step over the scalar starting at j.
-            j += 1
-            while j < end && text[j] & 0xC0 == 0x80 { j += 1 }
-            scalars += 1
-            if j < end && best[j] & 1 == 1 { out.append(scalars) }
-        }
-        let total = scalars
-        return out.filter { $0 >= leftMinimum && total - $0 >= rightMinimum }
     }
 }

@@ -50,6 +50,12 @@ final class HyphenDictionary {
 
     deinit { if let dict { hnj_hyphen_free(dict) } }
 
+    /// The scalar counts after which `letters` (lower case, UTF-8) may break, per the patterns.
+    func points(letters: UnsafeBufferPointer<UInt8>) -> [Int] {
+        if let patterns { return patterns.points(letters: letters) }
+        return points(in: String(decoding: letters, as: UTF8.self))
+    }
+
     /// The scalar counts after which `word` (lower case letters) may break, per the patterns.
     func points(in word: String) -> [Int] {
         if let patterns { return patterns.points(in: word) }
@@ -152,6 +158,20 @@ public final class Hyphenation {
         let result = computePoints(in: word, language: language)
         cache[language, default: [:]][word] = result
         return result
+    }
+
+    /// The byte offsets in `word` (ASCII letters, read in place) where it may be hyphenated, as
+    /// `points(in:language:)` gives them, without making a string of it or keeping the answer
+    /// (the typesetter keeps a word's breaks with its shape).
+    func points(asciiWord word: UnsafeBufferPointer<UInt8>, language: String) -> [Int] {
+        let rule = rules(for: language)
+        guard word.count >= rule.minimumWordLength, word.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+              !word.allSatisfy({ $0 <= 0x5A }), let dict = dictionary(for: language) else { return [] }
+        let points = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { lower in
+            for (i, b) in word.enumerated() { lower[i] = b | 0x20 }
+            return dict.points(letters: UnsafeBufferPointer(lower))
+        }
+        return points.sorted().filter { $0 >= rule.leftMinimum && word.count - $0 >= rule.rightMinimum }
     }
 
     private func computePoints(in word: String, language: String) -> [Int] {

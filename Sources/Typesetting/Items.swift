@@ -419,29 +419,37 @@ struct ItemBuilder {
             breaks += Self.emergencyBreaks(key.text).filter { !have.contains($0.offset) }
                 .map { BreakCache.Break(offset: $0.offset, cost: $0.cost, hyphen: $0.hyphen) }
         }
-        var seen = Set<Int>()
-        return breaks.filter { shaped.isClusterStart($0.offset) }.sorted { $0.offset < $1.offset }
-            .filter { seen.insert($0.offset).inserted }
+        // Most words have no break, and the rest a few, already in order: sorted only when not,
+        // and a place given twice kept once.
+        guard !breaks.isEmpty else { return breaks }
+        var kept = breaks.filter { shaped.isClusterStart($0.offset) }
+        if zip(kept, kept.dropFirst()).contains(where: { $0.offset > $1.offset }) { kept.sort { $0.offset < $1.offset } }
+        var out: [BreakCache.Break] = []
+        out.reserveCapacity(kept.count)
+        for b in kept where out.last?.offset != b.offset { out.append(b) }
+        return out
     }
 
     /// Dictionary hyphenation of each run of letters in `text`.
     private func dictionaryBreaks(_ text: String) -> [(offset: Int, cost: Double, hyphen: Bool)] {
         var out: [(Int, Double, Bool)] = []
-        // ASCII (most words): the letters are A–Z and a–z, a letter's offset its index.
-        let bytes = Array(text.utf8)
-        if bytes.allSatisfy({ $0 < 0x80 }) {
+        // ASCII (most words): the letters are A–Z and a–z, a letter's offset its index; read in
+        // place, each run of letters hyphenated without making a string of it.
+        let ascii: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
             func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
             var i = 0
             while i < bytes.count {
                 guard isLetter(bytes[i]) else { i += 1; continue }
                 let start = i
                 while i < bytes.count && isLetter(bytes[i]) { i += 1 }
-                for p in hyphenation.points(in: String(decoding: bytes[start..<i], as: UTF8.self), language: settings.language) {
+                for p in hyphenation.points(asciiWord: UnsafeBufferPointer(rebasing: bytes[start..<i]), language: settings.language) {
                     out.append((start + p, ItemSettings.hyphenPenalty, true))
                 }
             }
-            return out
+            return true
         }
+        if ascii == true { return out }
         var offset = 0
         var letters = ""
         var lettersStart = 0
