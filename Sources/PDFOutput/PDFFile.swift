@@ -146,21 +146,60 @@ final class PDFFile {
 }
 
 /// A page's content stream, built as bytes: numbers are written by hand (three decimals at
-/// most, no exponent), this being the loop every glyph of the issue goes through.
+/// most, no exponent), this being the loop every glyph of the issue goes through. The bytes go
+/// into a buffer of its own (an array's append checks its storage at every byte); `bytes`
+/// copies them out once.
 struct ContentStream {
-    var bytes: [UInt8] = []
+    private final class Buffer {
+        var start: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+        init(capacity: Int) {
+            self.capacity = max(16, capacity)
+            start = .allocate(capacity: self.capacity)
+        }
+        deinit { start.deallocate() }
+        /// Room for `n` more bytes, the buffer doubled when it has not.
+        @inline(__always) func reserve(_ n: Int) {
+            guard count + n > capacity else { return }
+            var grown = capacity * 2
+            while grown < count + n { grown *= 2 }
+            let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            moved.update(from: start, count: count)
+            start.deallocate()
+            start = moved
+            capacity = grown
+        }
+        @inline(__always) func append(_ b: UInt8) {
+            reserve(1)
+            start[count] = b
+            count += 1
+        }
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            reserve(bytes.count)
+            if let base = bytes.baseAddress { (start + count).update(from: base, count: bytes.count) }
+            count += bytes.count
+        }
+    }
+    private let buffer: Buffer
 
-    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 1 << 16) { buffer = Buffer(capacity: capacity) }
+
+    /// What has been written.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.start, count: buffer.count)) }
 
     mutating func op(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { buffer.append($0) }
     }
 
-    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    mutating func raw(_ s: String) {
+        var s = s
+        s.withUTF8 { buffer.append($0) }
+    }
 
-    mutating func space() { bytes.append(0x20) }
+    mutating func space() { buffer.append(0x20) }
 
-    mutating func newline() { bytes.append(0x0A) }
+    mutating func newline() { buffer.append(0x0A) }
 
     /// `x` to three decimals, trailing zeros dropped, then a space.
     mutating func number(_ x: Double) {
@@ -168,26 +207,26 @@ struct ContentStream {
         let value = x.isFinite ? min(max(x, -1e9), 1e9) : 0
         var thousandths = Int((value * 1000).rounded())
         if thousandths < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "-"))
             thousandths = -thousandths
         }
         let whole = thousandths / 1000
         var fraction = thousandths % 1000
         integer(whole)
         if fraction != 0 {
-            bytes.append(UInt8(ascii: "."))
+            buffer.append(UInt8(ascii: "."))
             var digits = 3
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
             let divisor = digits == 3 ? 100 : digits == 2 ? 10 : 1
             var d = divisor
             var f = fraction
             while d > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(f / d))
+                buffer.append(UInt8(ascii: "0") + UInt8(f / d))
                 f %= d
                 d /= 10
             }
         }
-        bytes.append(0x20)
+        buffer.append(0x20)
     }
 
     private mutating func integer(_ n: Int) {
@@ -195,7 +234,7 @@ struct ContentStream {
         while divisor <= n / 10 { divisor *= 10 }
         var v = n
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor))
+            buffer.append(UInt8(ascii: "0") + UInt8(v / divisor))
             v %= divisor
             divisor /= 10
         }
@@ -212,13 +251,13 @@ struct ContentStream {
     private mutating func byte(_ b: UInt8) {
         switch b {
         case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(b)
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(b)
         case 0x0D:
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(UInt8(ascii: "r"))
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(UInt8(ascii: "r"))
         default:
-            bytes.append(b)
+            buffer.append(b)
         }
     }
 }
