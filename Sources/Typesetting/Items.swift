@@ -157,6 +157,48 @@ struct ItemBuilder {
         }
     }
 
+    /// Appends the characters of `utf8` when each is a single scalar that never joins its
+    /// neighbours into one character (ASCII but CR, Latin-1 but its controls, Latin Extended-A
+    /// and B, general punctuation but the joiners, currency signs): what most text with curly
+    /// quotes and dashes is, read without breaking it into grapheme clusters. False, with
+    /// nothing appended, for anything else.
+    private static func appendSimpleScalars(_ utf8: [UInt8], run: Int32, to chars: inout [Styled]) -> Bool {
+        func simple(_ v: UInt32) -> Bool {
+            switch v {
+            case 0x00..<0x80: return v != 0x0D
+            case 0xA0...0x24F: return true
+            case 0x2000...0x200B, 0x2010...0x2027, 0x2030...0x205E: return true
+            case 0x20A0...0x20C0: return true
+            default: return false
+            }
+        }
+        let start = chars.count
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            var v: UInt32, length: Int
+            if b < 0x80 { (v, length) = (UInt32(b), 1) }
+            else if b < 0xE0 { (v, length) = (UInt32(b & 0x1F), 2) }
+            else if b < 0xF0 { (v, length) = (UInt32(b & 0x0F), 3) }
+            else { (v, length) = (UInt32(b & 0x07), 4) }
+            guard i + length <= utf8.count else { chars.removeSubrange(start...); return false }
+            for k in 1..<max(1, length) { v = v << 6 | UInt32(utf8[i + k] & 0x3F) }
+            guard simple(v) else { chars.removeSubrange(start...); return false }
+            let kind: CharacterClass
+            switch v {
+            case 0x0A, 0x2028: kind = .hardBreak
+            case 0x20, 0x09, 0x2002...0x2006, 0x2008...0x200A: kind = .space
+            case 0xA0, 0x2007: kind = .nonBreakingSpace
+            case 0x200B: kind = .zeroWidthBreak
+            case 0xAD: kind = .softHyphen
+            default: kind = .word
+            }
+            chars.append(Styled(run: run, kind: kind, byte: length == 1 ? b : 0, start: Int32(i), end: Int32(i + length)))
+            i += length
+        }
+        return true
+    }
+
     /// A character of the paragraph: the run it came from and where its bytes lie in that run's
     /// UTF-8; `byte` is the character when it is ASCII, else 0. No `Character` is kept: copying
     /// one costs a retain and a release, and this is made for every character set.
@@ -197,6 +239,8 @@ struct ItemBuilder {
                     let kind: CharacterClass = b == 0x0A ? .hardBreak : b == 0x20 || b == 0x09 ? .space : .word
                     chars.append(Styled(run: Int32(index), kind: kind, byte: b, start: Int32(offset), end: Int32(offset + 1)))
                 }
+            } else if Self.appendSimpleScalars(utf8, run: Int32(index), to: &chars) {
+                // Every character one scalar that cannot join another (see below).
             } else {
                 var offset = 0
                 for c in run.text {

@@ -76,6 +76,22 @@ final class ParagraphTests: XCTestCase {
         XCTAssertEqual(set.lines.map(\.text).joined(), "The office filed a flawless fluffy affidavit")
     }
 
+    /// Text whose characters are single scalars (curly quotes, dashes, Latin letters with
+    /// accents) is read without grapheme breaking; a combining accent or an emoji sequence
+    /// sends its run the long way. Both must set the same words, and a decomposed "é" must stay
+    /// one character with its accent.
+    func testCharactersAreTheSameReadByScalarOrByGraphemeCluster() throws {
+        let simple = "“Café” — naïve Señora Núñez paid 1,50 € … at 10\u{00A0}a.m.; Œuvre–Ørsted ‘quoted’ text"
+        let combined = simple + " and cafe\u{301} 👍🏽 résumé"
+        for measure in [60.0, 90, 134, 400] {
+            let a = try self.set(simple, measure: measure)
+            XCTAssertEqual(words(of: a), simple.split(separator: " ").map(String.init), "\(measure)")
+            let b = try self.set(combined, measure: measure)
+            XCTAssertEqual(words(of: b), combined.split(separator: " ").map(String.init), "\(measure)")
+            for line in b.lines { XCTAssertFalse(line.text.hasPrefix("\u{301}"), "\(measure): \(line.text)") }
+        }
+    }
+
     func testNonBreakingSpacesNeverBreak() throws {
         let text = "At 10\u{00A0}a.m. on Route\u{00A0}9 the 2\u{202F}km race began; Mr.\u{00A0}Okoro said 40\u{00A0}percent of 1,200\u{00A0}homes were dry."
         for measure in stride(from: 40.0, through: 140, by: 7) {
