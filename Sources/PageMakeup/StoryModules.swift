@@ -5,6 +5,15 @@ import Typesetting
 public struct StoryComposer {
     var setting: TextSetting
     public var layout: Layout { setting.layout }
+    /// A head's kicker, deck and byline by text, part and width: the same whatever the
+    /// headline's size, and so set once for every plan that tries the head at that width.
+    private var headParts: [HeadPart: SetParagraph] = [:]
+    private struct HeadPart: Hashable {
+        var text: String
+        var part: Layout.StyleName
+        var measure: Double
+        var language: String
+    }
 
     public init(layout: Layout, typesetter: Typesetter) {
         setting = TextSetting(layout: layout, typesetter: typesetter)
@@ -83,9 +92,16 @@ public struct StoryComposer {
             y += after
         }
         let language = article.language
+        func part(_ text: String, _ name: Layout.StyleName) throws(FontError) -> SetParagraph {
+            let key = HeadPart(text: text, part: name, measure: width, language: language)
+            if let known = headParts[key] { return known }
+            let set = try setting.set([.text(text)], style: layout.style(name), measure: width, language: language)
+            headParts[key] = set
+            return set
+        }
         if let kicker = article.kicker {
             let style = layout.style(.kicker)
-            stack(try setting.set([.text(kicker)], style: style, measure: width, language: language), leading: style.leading, after: 0)
+            stack(try part(kicker, .kicker), leading: style.leading, after: 0)
         }
         let headline = layout.style(.headline)
         // No columns: the smallest a headline gets, for one too long for any other size.
@@ -95,11 +111,11 @@ public struct StoryComposer {
               leading: leading, after: headline.spaceAfter)
         if let deck = article.deck {
             let style = layout.style(.deck)
-            stack(try setting.set([.text(deck)], style: style, measure: width, language: language), leading: style.leading, after: style.spaceAfter)
+            stack(try part(deck, .deck), leading: style.leading, after: style.spaceAfter)
         }
         if let byline = article.byline {
             let style = layout.style(.byline)
-            stack(try setting.set([.text(byline)], style: style, measure: width, language: language), leading: style.leading, after: style.spaceAfter)
+            stack(try part(byline, .byline), leading: style.leading, after: style.spaceAfter)
         }
         let height = (y / layout.baseline).rounded(.up) * layout.baseline
         return (items, height)
