@@ -5,13 +5,15 @@ import Typesetting
 public struct StoryComposer {
     var setting: TextSetting
     public var layout: Layout { setting.layout }
-    /// A head's kicker, deck and byline by text, part and width: the same whatever the
-    /// headline's size, and so set once for every plan that tries the head at that width.
+    /// A head's parts by text, part, width and size: the kicker, deck and byline are the same
+    /// whatever the headline's size, and a headline the same at every compact level that gives
+    /// it the same size, so each is set once for every plan that tries the head.
     private var headParts: [HeadPart: SetParagraph] = [:]
     private struct HeadPart: Hashable {
         var text: String
         var part: Layout.StyleName
         var measure: Double
+        var size: Double
         var language: String
     }
 
@@ -92,10 +94,10 @@ public struct StoryComposer {
             y += after
         }
         let language = article.language
-        func part(_ text: String, _ name: Layout.StyleName) throws(FontError) -> SetParagraph {
-            let key = HeadPart(text: text, part: name, measure: width, language: language)
+        func part(_ text: String, _ name: Layout.StyleName, size: Double? = nil) throws(FontError) -> SetParagraph {
+            let key = HeadPart(text: text, part: name, measure: width, size: size ?? 0, language: language)
             if let known = headParts[key] { return known }
-            let set = try setting.set([.text(text)], style: layout.style(name), measure: width, language: language)
+            let set = try setting.set([.text(text)], style: layout.style(name), measure: width, language: language, size: size)
             headParts[key] = set
             return set
         }
@@ -107,8 +109,7 @@ public struct StoryComposer {
         // No columns: the smallest a headline gets, for one too long for any other size.
         let size = columns < 1 ? layout.style(.body).size * 1.25 : headline.size(spanning: columns)
         let leading = headline.leading * size / headline.size
-        stack(try setting.set([.text(article.title)], style: headline, measure: width, language: language, size: size),
-              leading: leading, after: headline.spaceAfter)
+        stack(try part(article.title, .headline, size: size), leading: leading, after: headline.spaceAfter)
         if let deck = article.deck {
             let style = layout.style(.deck)
             stack(try part(deck, .deck), leading: style.leading, after: style.spaceAfter)
