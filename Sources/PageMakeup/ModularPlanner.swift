@@ -599,12 +599,13 @@ struct ModularPlanner {
         var boxModules: [PlannedModule] = []
         if left >= 6 {
             let gap = modules.isEmpty ? 0 : 1
-            var candidates: [(HouseBox, Int)] = []
+            // The deepest box that fits (the first of the deepest).
+            var deepest: (HouseBox, Int)?
             for box in boxes where box != .inside && !cursor.used.contains(box) {
                 let d = try depth(of: box, width: width)
-                if d <= left - gap { candidates.append((box, d)) }
+                if d <= left - gap && (deepest == nil || d > deepest!.1) { deepest = (box, d) }
             }
-            if let (box, natural) = candidates.max(by: { $0.1 < $1.1 }) {
+            if let (box, natural) = deepest {
                 var withBox = result.modules
                 let module = PlannedModule(column: column, width: width, top: y + gap, depth: left - gap, box: box)
                 let extra = left - gap - natural
