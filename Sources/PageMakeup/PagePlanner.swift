@@ -388,26 +388,33 @@ public struct PagePlanner {
     /// threads (the first composer's on this one).
     func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> [HouseBox: [Int: Int]] {
         let pairs = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
+        /// Each thread's depths and the first failure, handed in under the lock when it is done.
         final class Share: @unchecked Sendable {
-            var depths: [[(HouseBox, Int, Int)]]
+            let lock = NSLock()
+            var depths: [(HouseBox, Int, Int)] = []
             var error: FontError?
-            init(_ count: Int) { depths = Array(repeating: [], count: count) }
         }
-        let share = Share(composers.count)
+        let share = Share()
         nonisolated(unsafe) let boxes = composers
         nonisolated(unsafe) let planner = self
         nonisolated(unsafe) let stories = infos
         @Sendable func work(_ thread: Int) {
+            var mine: [(HouseBox, Int, Int)] = []
+            var failure: FontError?
             do throws(FontError) {
                 var index = thread
                 while index < pairs.count {
                     let (box, width) = pairs[index]
-                    share.depths[thread].append((box, width, try planner.boxDepth(box, width: width, issue: issue, infos: stories,
-                                                                                   composer: &boxes[thread].composer)))
+                    mine.append((box, width, try planner.boxDepth(box, width: width, issue: issue, infos: stories,
+                                                                  composer: &boxes[thread].composer)))
                     index += boxes.count
                 }
             } catch {
-                share.error = error
+                failure = error
+            }
+            share.lock.withLock {
+                share.depths += mine
+                if share.error == nil { share.error = failure }
             }
         }
         // What the other composers meet measuring is the issue's, as if met on this one; they
@@ -428,7 +435,7 @@ public struct PagePlanner {
         }
         if let error = share.error { throw error }
         var table: [HouseBox: [Int: Int]] = [:]
-        for list in share.depths { for (box, width, depth) in list { table[box, default: [:]][width] = depth } }
+        for (box, width, depth) in share.depths { table[box, default: [:]][width] = depth }
         return table
     }
 
