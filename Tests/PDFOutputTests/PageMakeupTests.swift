@@ -190,6 +190,28 @@ final class PageMakeupTests: XCTestCase {
         XCTAssertTrue(outputs[1].1.contains { $0.contains("U+16A0") || $0.contains("\u{16A0}") }, "\(outputs[1].1)")
     }
 
+    /// An issue of one story leaves pages of house matter only, so the search tries looser
+    /// plans after the first: on two threads those share each page's trials between both (the
+    /// thread that planned ahead joining in). The pages and the warnings are the same as on one.
+    func testLooserPlansSharedBetweenThreadsMakeTheSamePagesAsOne() throws {
+        var issue = try XCTUnwrap(IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path).issue)
+        issue.articles = Array(issue.articles.prefix(1))
+        issue.articles[0].title += " \u{16A0}"
+        var outputs: [([DisplayPage], FitReport, [String])] = []
+        for threads in [1, 2] {
+            var planner = PagePlanner(layout: issue.pageLayout!, typesetter: try Self.typesetter())
+            planner.threads = threads
+            let madeUp = try planner.makeUp(issue)
+            outputs.append((madeUp.document.pages, madeUp.report, madeUp.diagnostics.map(\.message)))
+        }
+        XCTAssertEqual(outputs[0].0.count, outputs[1].0.count)
+        XCTAssertEqual(outputs[0].0.map { $0.items.count }, outputs[1].0.map { $0.items.count })
+        XCTAssertEqual(String(describing: outputs[0].0), String(describing: outputs[1].0), "the pages differ")
+        XCTAssertEqual(outputs[0].1.cost, outputs[1].1.cost)
+        XCTAssertEqual(outputs[0].2, outputs[1].2)
+        XCTAssertTrue(outputs[1].2.contains { $0.contains("U+16A0") || $0.contains("\u{16A0}") }, "\(outputs[1].2)")
+    }
+
     static func typesetter() throws -> Typesetter {
         Typesetter(fonts: try FontLibrary(folder: root.appendingPathComponent("fonts").path))
     }
