@@ -157,9 +157,10 @@ public struct PagePlanner {
             return PlanningAhead(ahead, box: box, level: 1)
         }
         let plan = try planner.planEdition(ahead: ahead)
-        if let ahead, ahead.worked {
-            // What its composer met belongs to the diagnostics, as if met here.
-            shared.composer.absorb(missing: ahead.box.composer.missingCharacters, overfull: ahead.box.composer.overfullLines)
+        if let findings = ahead?.findings {
+            // What its composer met for the search belongs to the diagnostics, as if
+            // met here.
+            shared.composer.absorb(missing: findings.missing, overfull: findings.overfull)
         }
 
         // Where each piece landed, so that jump lines name the right pages.

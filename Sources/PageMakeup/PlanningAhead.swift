@@ -56,9 +56,17 @@ final class PlanningAhead: @unchecked Sendable {
         if !wasTaken && partner == nil { flag.set() }
     }
 
-    /// Whether its composer worked for the search (its pages taken, or as a partner): what it
-    /// met belongs to the issue.
-    var worked: Bool { wasTaken || partner != nil }
+    /// What its composer met that belongs to the issue: all of it when its pages were taken;
+    /// when it only worked as a partner, what it met from then on (not what its own plan, left
+    /// unused, met); else nothing.
+    var findings: (missing: [Character], overfull: [String]) {
+        let composer = box.composer
+        if wasTaken { return (composer.missingCharacters, composer.overfullLines) }
+        guard let (missing, overfull) = partnerFrom else { return ([], []) }
+        return (Array(composer.missingCharacters.dropFirst(missing)), Array(composer.overfullLines.dropFirst(overfull)))
+    }
+    /// How much its composer had met when it became a partner.
+    private var partnerFrom: (Int, Int)?
 
     /// Its planner as the search's partner once its own level is done (taken) or stopped (not
     /// wanted): the same partner every time it is asked.
@@ -68,6 +76,7 @@ final class PlanningAhead: @unchecked Sendable {
         if !wasTaken { flag.set() }
         done.wait()
         done.signal()
+        partnerFrom = (box.composer.missingCharacters.count, box.composer.overfullLines.count)
         let made = BeamPartner(planner)
         partner = made
         return made
