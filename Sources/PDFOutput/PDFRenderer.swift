@@ -21,7 +21,7 @@ struct PDFRenderer {
 
     /// A font as the document uses it: its resource name, the glyphs shown and their text,
     /// in arrays by glyph index (this is looked up for every glyph of the issue).
-    private final class UsedFont {
+    final class UsedFont {
         let name: String
         let object: Int
         let program: FontProgram
@@ -247,192 +247,6 @@ struct PDFRenderer {
         return results
     }
 
-    /// A page's content stream: its drawing in user space with y down from the page's top-left
-    /// corner (the display list's), the trim's corner when the page is enlarged for press.
-    /// Reads only what the first pass settled.
-    private func content(of page: DisplayPage, margin: Double, fonts: [String: UsedFont],
-                         pictures: [String: (name: String, object: Int)], conflicts: [Int]) -> [UInt8] {
-        let height = page.height + 2 * margin
-        var content = ContentStream()
-        var claims = ClusterClaims(conflicts: conflicts)
-        content.op("q 1 0 0 -1 ")
-        content.number(margin)
-        content.number(height - margin)
-        content.op("cm\n")
-        for item in page.items {
-            switch item {
-            case .glyphs(let run, let origin):
-                show(run, at: origin, font: fonts[run.face.path]!, claims: &claims, into: &content)
-            case .rule(let from, let to, let lineWidth, let gray):
-                content.number(gray.level)
-                content.op("G ")
-                content.number(lineWidth)
-                content.op("w ")
-                content.number(from.x); content.number(from.y)
-                content.op("m ")
-                content.number(to.x); content.number(to.y)
-                content.op("l S\n")
-            case .fill(let rect, let gray):
-                content.number(gray.level)
-                content.op("g ")
-                content.number(rect.x); content.number(rect.y); content.number(rect.width); content.number(rect.height)
-                content.op("re f\n")
-            case .image(let image, let rect):
-                guard rect.width > 0, rect.height > 0, let picture = pictures[image.path] else { continue }
-                // The unit square, its top row at the rectangle's top.
-                content.op("q ")
-                content.number(rect.width)
-                content.op("0 0 ")
-                content.number(-rect.height)
-                content.number(rect.x)
-                content.number(rect.y + rect.height)
-                content.op("cm /")
-                content.raw(picture.name)
-                content.op(" Do Q\n")
-            case .link:
-                break
-            }
-        }
-        content.op("Q\n")
-        if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
-        return content.bytes
-    }
-
-    /// A page's clusters in order, counted as the first pass claims their glyphs' texts and as
-    /// the content shows them; `conflicts` lists those whose glyph stood for another text first.
-    private struct ClusterClaims {
-        var conflicts: [Int] = []
-        var index = 0
-        var next = 0
-
-        /// Counts a cluster; whether it is one of the conflicts (when showing).
-        mutating func nextConflicts() -> Bool {
-            defer { index += 1 }
-            guard next < conflicts.count, conflicts[next] == index else { return false }
-            next += 1
-            return true
-        }
-    }
-
-    /// The first pass over a run: its glyphs marked shown (their widths read), and each
-    /// cluster's text claimed by its first glyph, a conflict noted where the glyph has another.
-    private func claim(_ run: GlyphRun, font: UsedFont, into claims: inout ClusterClaims) {
-        guard !run.glyphs.isEmpty else { return }
-        let glyphs = run.glyphs
-        for glyph in glyphs { _ = font.width(glyph.id) }
-        var string = run.text
-        string.withUTF8 { text in
-            guard Self.mapped(run, textCount: text.count) else { return }
-            var byte = 0, index = 0
-            for cluster in run.clusters {
-                let from = index, to = index + cluster.glyphCount
-                let piece = text[byte..<(byte + cluster.byteCount)]
-                byte += cluster.byteCount
-                index = to
-                guard to > from else { continue }
-                if font.conflicts(glyphs[from].id, with: piece) { claims.conflicts.append(claims.index) }
-                claims.index += 1
-            }
-        }
-    }
-
-    /// Whether a run's clusters add up to its text and glyphs (a run whose clusters do not is a
-    /// typesetting bug; its glyphs are still shown).
-    private static func mapped(_ run: GlyphRun, textCount: Int) -> Bool {
-        run.clusters.reduce(0) { $0 + $1.byteCount } == textCount && run.clusters.reduce(0) { $0 + $1.glyphCount } == run.glyphs.count
-    }
-
-    // MARK: Text
-
-    /// A run's glyphs in one text object: `TJ` arrays whose numbers move each glyph from where
-    /// the font's advance leaves it to where the typesetter put it.
-    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, claims: inout ClusterClaims, into content: inout ContentStream) {
-        guard !run.glyphs.isEmpty else { return }
-        let text = run.text.utf8
-        let mapped = Self.mapped(run, textCount: text.count)
-        let size = run.size
-        content.op("0 g BT /")
-        content.raw(font.name)
-        content.space()
-        content.number(size)
-        content.op("Tf\n")
-
-        var pen = 0.0            // where the font's advances have left the pen, in user space
-        var baseline = Double.nan
-        var open = false         // inside `[…] TJ`
-        var inString = false     // inside a `(…)` string within it
-        func closeString() { if inString { content.op(")"); inString = false } }
-        func closeArray() { closeString(); if open { content.op("] TJ\n"); open = false } }
-
-        func place(_ glyph: PositionedGlyph) {
-            let x = origin.x + glyph.x, y = origin.y - glyph.y
-            if y != baseline {
-                closeArray()
-                content.op("1 0 0 -1 ")
-                content.number(x)
-                content.number(y)
-                content.op("Tm\n")
-                baseline = y
-                pen = x
-            }
-            if !open { content.op("["); open = true }
-            // In whole thousandths of the size, as TeX's drivers and Cairo write them (at 9.5 pt
-            // 0.005 pt at most, and never adding up: each glyph is placed from where it should be).
-            let shift = ((pen - x) * 1000 / size).rounded()
-            if shift != 0 {
-                closeString()
-                content.number(shift)
-            }
-            if !inString { content.op("("); inString = true }
-            content.glyph(glyph.id)
-            pen = pen - shift * size / 1000 + font.shownWidth(glyph.id) * size / 1000
-        }
-
-        guard mapped else {
-            // A run whose clusters do not add up is a typesetting bug; still show the glyphs.
-            assertionFailure("clusters of '\(run.text)' do not cover its text and glyphs")
-            for glyph in run.glyphs { place(glyph) }
-            closeArray()
-            content.op("ET\n")
-            return
-        }
-        var byte = 0, index = 0
-        let glyphs = run.glyphs
-        for cluster in run.clusters {
-            let from = index, to = index + cluster.glyphCount
-            let pieceStart = byte
-            byte += cluster.byteCount
-            index = to
-            guard to > from else { continue }
-            // The first glyph of a cluster stands for its text; a glyph already standing for
-            // another text keeps it, and this cluster gets its own as ActualText.
-            if claims.nextConflicts() {
-                let piece = text.dropFirst(pieceStart).prefix(cluster.byteCount)
-                closeArray()
-                content.op("/Span << /ActualText ")
-                content.raw(PDFFile.text(String(decoding: piece, as: UTF8.self)))
-                content.op(" >> BDC\n")
-                for g in from..<to { place(glyphs[g]) }
-                closeArray()
-                content.op("EMC\n")
-            } else {
-                for g in from..<to { place(glyphs[g]) }
-            }
-        }
-        closeArray()
-        content.op("ET\n")
-        if run.struck {
-            let y = origin.y - run.rise - run.size * 0.28
-            content.op("0 G ")
-            content.number(max(0.4, run.size * 0.05))
-            content.op("w ")
-            content.number(origin.x + run.x); content.number(y)
-            content.op("m ")
-            content.number(origin.x + run.x + run.width); content.number(y)
-            content.op("l S\n")
-        }
-    }
-
     /// The embedded font: a Type 0 font over a CID font whose CIDs are the glyph indices.
     private func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), file: PDFFile) throws(PDFOutputError) {
         let program = used.program
@@ -571,7 +385,7 @@ struct PDFRenderer {
 
     /// Crop marks at the trim's corners, in the space outside the bleed: hairlines 12 pt long,
     /// 3 pt clear of the bleed so they never print on the page.
-    private func cropMarks(page: DisplayPage, bleed: Double, height: Double, into content: inout ContentStream) {
+    func cropMarks(page: DisplayPage, bleed: Double, height: Double, into content: inout ContentStream) {
         let o = PrintOptions.markSpace + bleed
         let gap = bleed + 3, length = 12.0
         content.op("q 1 0 0 -1 0 ")

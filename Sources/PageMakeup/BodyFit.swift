@@ -221,9 +221,8 @@ final class BodyFitter: @unchecked Sendable {
         // No bottom above the one whose legs have room for every line can hold the text: the
         // search starts there, and steps down a line, two, four … (the answer is most often
         // within a line or two of it), then halves the last step.
-        var room = 0
         while low <= high {
-            room = tops.indices.reduce(0) { $0 + max(0, min(bottoms[$1], low) - tops[$1]) }
+            let room = tops.indices.reduce(0) { $0 + max(0, min(bottoms[$1], low) - tops[$1]) }
             if room >= lines { break }
             low += max(1, (lines - room) / max(1, tops.count))
         }

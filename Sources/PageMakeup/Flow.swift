@@ -149,10 +149,6 @@ public struct BlockFlow {
         slots(blocks, from: start, until: end, recording: .slots)
     }
 
-    /// The flow with its placements a run of units at a time.
-    public func chunks(_ blocks: [FlowBlock], from start: FlowPosition = FlowPosition(block: 0, unit: 0), until end: Int? = nil) -> Slots {
-        slots(blocks, from: start, until: end, recording: .chunks)
-    }
 
     /// Whether everything from `start` up to block `end` fits the columns: the flow without
     /// its slots, for a search that tries many column depths.

@@ -1,3 +1,4 @@
+import Foundation
 import IssueModel
 import Typesetting
 
@@ -110,6 +111,74 @@ extension PagePlanner {
             return String(mailbox[mailbox.index(after: open)..<close])
         }
         return mailbox
+    }
+
+    /// The house boxes the search may place: the front page's "Inside" box, the index, the
+    /// contact box and each of the publication's notices.
+    static func houseBoxes(_ issue: Issue) -> [HouseBox] {
+        [.inside, .index, .contact] + issue.publication.house.indices.map { .notice($0) }
+    }
+
+    /// A house box's depth in lines at `width` columns, as the search measures it (page numbers
+    /// in it are placeholders of two digits).
+    func boxDepth(_ box: HouseBox, width: Int, issue: Issue, infos: [StoryInfo], composer: inout StoryComposer) throws(FontError) -> Int {
+        try drawBox(box, issue: issue, stories: infos, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [],
+                    composer: &composer).lines
+    }
+
+    /// Every house box's depth at every width, the pairs shared out between the composers'
+    /// threads (the first composer's on this one).
+    func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> [HouseBox: [Int: Int]] {
+        let pairs = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
+        /// Each thread's depths and the first failure, handed in under the lock when it is done.
+        final class Share: @unchecked Sendable {
+            let lock = NSLock()
+            var depths: [(HouseBox, Int, Int)] = []
+            var error: FontError?
+        }
+        let share = Share()
+        nonisolated(unsafe) let boxes = composers
+        nonisolated(unsafe) let planner = self
+        nonisolated(unsafe) let stories = infos
+        @Sendable func work(_ thread: Int) {
+            var mine: [(HouseBox, Int, Int)] = []
+            var failure: FontError?
+            do throws(FontError) {
+                var index = thread
+                while index < pairs.count {
+                    let (box, width) = pairs[index]
+                    mine.append((box, width, try planner.boxDepth(box, width: width, issue: issue, infos: stories,
+                                                                  composer: &boxes[thread].composer)))
+                    index += boxes.count
+                }
+            } catch {
+                failure = error
+            }
+            share.lock.withLock {
+                share.depths += mine
+                if share.error == nil { share.error = failure }
+            }
+        }
+        // What the other composers meet measuring is the issue's, as if met on this one; they
+        // go on without it (the planner ahead reports its own only if it is taken).
+        let before = composers.map { ($0.composer.missingCharacters.count, $0.composer.overfullLines.count) }
+        let done = DispatchGroup()
+        for thread in 1..<composers.count {
+            done.enter()
+            Thread.detachNewThread { work(thread); done.leave() }
+        }
+        work(0)
+        done.wait()
+        for (thread, box) in composers.enumerated().dropFirst() {
+            let (missing, overfull) = before[thread]
+            composers[0].composer.absorb(missing: Array(box.composer.missingCharacters.dropFirst(missing)),
+                                         overfull: Array(box.composer.overfullLines.dropFirst(overfull)))
+            box.composer.rewind(missing: missing, overfull: overfull)
+        }
+        if let error = share.error { throw error }
+        var table: [HouseBox: [Int: Int]] = [:]
+        for (box, width, depth) in share.depths { table[box, default: [:]][width] = depth }
+        return table
     }
 }
 

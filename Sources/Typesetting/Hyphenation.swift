@@ -175,15 +175,12 @@ public final class Hyphenation {
     }
 
     private func computePoints(in word: String, language: String) -> [Int] {
-        let rule = rules(for: language)
+        // ASCII: a character is a byte.
         let bytes = Array(word.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: a character is a byte, letters are A–Z and a–z.
-            guard bytes.count >= rule.minimumWordLength, bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
-                  !bytes.allSatisfy({ $0 <= 0x5A }), let dict = dictionary(for: language) else { return [] }
-            let lower = String(decoding: bytes.map { $0 | 0x20 }, as: UTF8.self)
-            return dict.points(in: lower).sorted().filter { $0 >= rule.leftMinimum && bytes.count - $0 >= rule.rightMinimum }
+            return bytes.withUnsafeBufferPointer { self.points(asciiWord: $0, language: language) }
         }
+        let rule = rules(for: language)
         let scalars = Array(word.unicodeScalars)
         guard scalars.count >= rule.minimumWordLength, scalars.allSatisfy({ $0.properties.isAlphabetic }),
               !scalars.allSatisfy({ $0.properties.isUppercase }),
