@@ -93,11 +93,28 @@ struct PDFRenderer {
         guard !document.pages.isEmpty else { throw .write("a PDF without pages") }
         // The fonts first: an OpenType font program (CFF outlines) in FontFile3 makes the file
         // PDF 1.6; everything else here is PDF 1.5.
-        var programs: [String: FontProgram] = [:]
+        // Each face's file once (the typesetters' threads each opened their own faces of the
+        // same files), read on every core.
+        var paths: [String] = []
+        var faces: [String: FontFace] = [:]
+        var seen = Set<ObjectIdentifier>()
         for page in document.pages {
             for item in page.items {
-                guard case .glyphs(let run, _) = item, programs[run.face.path] == nil else { continue }
-                do { programs[run.face.path] = try FontProgram(path: run.face.path) } catch { throw .font("\(run.face): \(error)") }
+                guard case .glyphs(let run, _) = item, seen.insert(ObjectIdentifier(run.face)).inserted else { continue }
+                if faces[run.face.path] == nil {
+                    faces[run.face.path] = run.face
+                    paths.append(run.face.path)
+                }
+            }
+        }
+        let read = Self.onEveryCore(paths.count) { index -> Result<FontProgram, FontError>? in
+            Result { () throws(FontError) -> FontProgram in try FontProgram(path: paths[index]) }
+        }
+        var programs: [String: FontProgram] = [:]
+        for (index, path) in paths.enumerated() {
+            switch read[index]! {
+            case .success(let program): programs[path] = program
+            case .failure(let error): throw .font("\(faces[path]!): \(error)")
             }
         }
         let file = try PDFFile(path: path, version: programs.values.contains { $0.isCFF } ? "1.6" : "1.5")
@@ -115,11 +132,18 @@ struct PDFRenderer {
         /// ActualText), by their place among the page's clusters, in order.
         var conflicts: [[Int]] = []
 
-        /// The font for a face; its program was read above, with every other face's.
+        /// The font for a face; its program was read above, with every other face's. Found by
+        /// the face object first: a run's face, not its path hashed, for every run of the issue.
+        var fontOfFace: [ObjectIdentifier: UsedFont] = [:]
         func font(for face: FontFace) -> UsedFont {
-            if let known = fonts[face.path] { return known }
+            if let known = fontOfFace[ObjectIdentifier(face)] { return known }
+            if let known = fonts[face.path] {
+                fontOfFace[ObjectIdentifier(face)] = known
+                return known
+            }
             let used = UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: programs[face.path]!)
             fonts[face.path] = used
+            fontOfFace[ObjectIdentifier(face)] = used
             fontOrder.append(used)
             return used
         }
@@ -174,15 +198,23 @@ struct PDFRenderer {
             pageHeights.append(height)
         }
 
-        // Every font and picture is known now, and every glyph's width and text: the pages read
-        // them and write nothing shared.
+        // Every font and picture is known now, and every glyph's width and text: the font
+        // programs are cut and the pages' content streams written, all compressed, on every
+        // core in one go (each reads only its own font or page and writes nothing shared), the
+        // fonts first, the longest pieces of work.
         let pages = document.pages
-        let streams = Self.onEveryCore(pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
-            let bytes = content(of: pages[index], margin: margin, fonts: fonts, pictures: pictures, conflicts: conflicts[index])
+        let fontsOfFaces = fontOfFace
+        let work = Self.onEveryCore(fontOrder.count + pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
+            if index < fontOrder.count {
+                let used = fontOrder[index]
+                return used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
+            }
+            let page = index - fontOrder.count
+            let bytes = content(of: pages[page], margin: margin, fonts: fontsOfFaces, pictures: pictures, conflicts: conflicts[page])
             return (bytes, PDFFile.deflate(bytes))
         }
-        for (index, stream) in streams.enumerated() {
-            guard let stream else { continue }
+        for index in pages.indices {
+            guard let stream = work[fontOrder.count + index] else { continue }
             if let deflated = stream.deflated {
                 file.stream(contentObjects[index], bytes: deflated, compress: false, filter: "/FlateDecode")
             } else {
@@ -192,15 +224,10 @@ struct PDFRenderer {
         for picture in pictureOrder {
             try writePicture(picture.image, object: picture.object, file: file)
         }
-        // The font programs cut and compressed on every core (each reads only its own font),
-        // then written in order.
-        let cut = Self.onEveryCore(fontOrder.count) { index -> (subset: [UInt8], deflated: [UInt8]?)? in
-            let used = fontOrder[index]
-            return used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
-        }
+        // The fonts, in order.
         for (index, used) in fontOrder.enumerated() {
-            guard let program = cut[index] else { throw .font("cannot subset \(used.program.path)") }
-            try writeFont(used, program: program, file: file)
+            guard let program = work[index] else { throw .font("cannot subset \(used.program.path)") }
+            try writeFont(used, program: (program.bytes, program.deflated), file: file)
         }
         file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
                     + (fontOrder.isEmpty ? "" : " /Font << " + fontOrder.map { "/\($0.name) \($0.object) 0 R" }.joined(separator: " ") + " >>")

@@ -7,7 +7,7 @@ extension PDFRenderer {
     /// A page's content stream: its drawing in user space with y down from the page's top-left
     /// corner (the display list's), the trim's corner when the page is enlarged for press.
     /// Reads only what the first pass settled.
-    func content(of page: DisplayPage, margin: Double, fonts: [String: UsedFont],
+    func content(of page: DisplayPage, margin: Double, fonts: [ObjectIdentifier: UsedFont],
                          pictures: [String: (name: String, object: Int)], conflicts: [Int]) -> [UInt8] {
         let height = page.height + 2 * margin
         var content = ContentStream()
@@ -19,7 +19,7 @@ extension PDFRenderer {
         for item in page.items {
             switch item {
             case .glyphs(let run, let origin):
-                show(run, at: origin, font: fonts[run.face.path]!, claims: &claims, into: &content)
+                show(run, at: origin, font: fonts[ObjectIdentifier(run.face)]!, claims: &claims, into: &content)
             case .rule(let from, let to, let lineWidth, let gray):
                 content.number(gray.level)
                 content.op("G ")

@@ -13,17 +13,70 @@ public struct TextCluster: Hashable, Sendable {
 }
 
 /// Glyphs of one face, size and link, with the text they set, so a PDF gives the words back.
+///
+/// The face, glyphs, text, clusters and link are kept together in one object, shared by the
+/// run's copies (and copied when one of them changes): a run is copied wherever a line is
+/// placed or drawn, and copying it takes one reference rather than five.
 public struct GlyphRun: @unchecked Sendable {
-    public var face: FontFace
+    private final class Shared {
+        var face: FontFace
+        var glyphs: [PositionedGlyph]
+        var text: String
+        var clusters: [TextCluster]
+        var link: String?
+        init(face: FontFace, glyphs: [PositionedGlyph], text: String, clusters: [TextCluster], link: String?) {
+            self.face = face
+            self.glyphs = glyphs
+            self.text = text
+            self.clusters = clusters
+            self.link = link
+        }
+        func copy() -> Shared { Shared(face: face, glyphs: glyphs, text: text, clusters: clusters, link: link) }
+    }
+    private var shared: Shared
+
+    public init(face: FontFace, size: Double, rise: Double, glyphs: [PositionedGlyph], text: String, clusters: [TextCluster],
+                link: String?, struck: Bool, endsWithAddedHyphen: Bool, x: Double, width: Double) {
+        shared = Shared(face: face, glyphs: glyphs, text: text, clusters: clusters, link: link)
+        self.size = size
+        self.rise = rise
+        self.struck = struck
+        self.endsWithAddedHyphen = endsWithAddedHyphen
+        self.x = x
+        self.width = width
+    }
+
+    /// The shared parts, this run's own before one of them changes.
+    private mutating func own() -> Shared {
+        if !isKnownUniquelyReferenced(&shared) { shared = shared.copy() }
+        return shared
+    }
+
+    public var face: FontFace {
+        get { shared.face }
+        set { own().face = newValue }
+    }
     public var size: Double
     /// Raise of the baseline (superscripts), in points.
     public var rise: Double
-    public var glyphs: [PositionedGlyph]
+    public var glyphs: [PositionedGlyph] {
+        get { shared.glyphs }
+        set { own().glyphs = newValue }
+    }
     /// The text these glyphs set: what the author wrote, soft hyphens left out, an added hyphen
     /// in (see `endsWithAddedHyphen`).
-    public var text: String
-    public var clusters: [TextCluster]
-    public var link: String?
+    public var text: String {
+        get { shared.text }
+        set { own().text = newValue }
+    }
+    public var clusters: [TextCluster] {
+        get { shared.clusters }
+        set { own().clusters = newValue }
+    }
+    public var link: String? {
+        get { shared.link }
+        set { own().link = newValue }
+    }
     public var struck: Bool
     /// The run ends with a hyphen the typesetter added at a line break.
     public var endsWithAddedHyphen: Bool
