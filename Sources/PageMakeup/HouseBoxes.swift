@@ -128,7 +128,7 @@ extension PagePlanner {
 
     /// Every house box's depth at every width, the pairs shared out between the composers'
     /// threads (the first composer's on this one).
-    func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> [HouseBox: [Int: Int]] {
+    func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> BoxDepths {
         let pairs = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
         /// Each thread's depths and the first failure, handed in under the lock when it is done.
         final class Share: @unchecked Sendable {
@@ -176,8 +176,8 @@ extension PagePlanner {
             box.composer.rewind(missing: missing, overfull: overfull)
         }
         if let error = share.error { throw error }
-        var table: [HouseBox: [Int: Int]] = [:]
-        for (box, width, depth) in share.depths { table[box, default: [:]][width] = depth }
+        var table = BoxDepths()
+        for (box, width, depth) in share.depths { table[box, width] = depth }
         return table
     }
 }

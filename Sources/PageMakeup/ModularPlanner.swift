@@ -19,7 +19,7 @@ struct ModularPlanner {
     /// Heads by story and width (a story's start), jump heads by story and width.
     var heads: [Int: [Int: ModuleHead]] = [:]
     var jumpHeads: [Int: [Int: ModuleHead]] = [:]
-    var boxDepths: [HouseBox: [Int: Int]] = [:]
+    var boxDepths = BoxDepths()
     /// Story, width, jump head or not, and how compact (0 to 2: headlines a size or two
     /// smaller, pictures at most two columns or one).
     let makeHead: (Int, Int, Bool, Int) throws(FontError) -> ModuleHead
@@ -35,7 +35,7 @@ struct ModularPlanner {
     struct State {
         var pending: [Piece] = []
         var remaining: [Int]
-        var used: Set<HouseBox> = []
+        var used = BoxSet()
         var nextID: Int
     }
 
@@ -64,13 +64,13 @@ struct ModularPlanner {
     mutating func adoptMeasures(of other: ModularPlanner) {
         for (story, byWidth) in other.heads { heads[story, default: [:]].merge(byWidth) { mine, _ in mine } }
         for (story, byWidth) in other.jumpHeads { jumpHeads[story, default: [:]].merge(byWidth) { mine, _ in mine } }
-        for (box, byWidth) in other.boxDepths { boxDepths[box, default: [:]].merge(byWidth) { mine, _ in mine } }
+        boxDepths.merge(other.boxDepths)
     }
 
     mutating func depth(of box: HouseBox, width: Int) throws(FontError) -> Int {
-        if let d = boxDepths[box]?[width] { return d }
+        if let d = boxDepths[box, width] { return d }
         let d = try boxDepth(box, width)
-        boxDepths[box, default: [:]][width] = d
+        boxDepths[box, width] = d
         return d
     }
 
@@ -216,11 +216,11 @@ struct ModularPlanner {
         var taken: [Bool]
         var created: [Piece] = []
         var nextID: Int
-        var used: Set<HouseBox>
+        var used: BoxSet
         /// Pieces taken out of running order.
         var skips = 0
 
-        init(pieces: [Piece], nextID: Int, used: Set<HouseBox>) {
+        init(pieces: [Piece], nextID: Int, used: BoxSet) {
             self.pieces = pieces
             self.taken = Array(repeating: false, count: pieces.count)
             self.nextID = nextID
@@ -228,16 +228,6 @@ struct ModularPlanner {
         }
 
         var peek: Piece? { taken.firstIndex(of: false).map { pieces[$0] } }
-        /// The first pieces not taken yet, at most `limit`.
-        func candidates(_ limit: Int) -> [Int] {
-            var out: [Int] = []
-            out.reserveCapacity(limit)
-            for index in taken.indices where !taken[index] {
-                out.append(index)
-                if out.count == limit { break }
-            }
-            return out
-        }
         var isEmpty: Bool { !taken.contains(false) }
     }
 
@@ -248,7 +238,9 @@ struct ModularPlanner {
         let lines = number == 1 ? frontLines : pageLines
         var page = PlannedPage(number: number, lines: lines)
         let pieces = made ?? queue(state, page: number)
-        var cursor = Cursor(pieces: pieces, nextID: state.nextID + pieces.filter { !$0.isContinuation }.count, used: state.used)
+        var starts = 0
+        for piece in pieces where !piece.isContinuation { starts += 1 }
+        var cursor = Cursor(pieces: pieces, nextID: state.nextID + starts, used: state.used)
         let front = number == 1
         var top = 0
         var comp: [Int]
@@ -278,6 +270,8 @@ struct ModularPlanner {
             if !front { page.terms.add(.band, PlanCost.band) }
             if lines - top < 8 { return nil }
         }
+        page.groups.reserveCapacity(page.groups.count + comp.count)
+        page.modules.reserveCapacity(page.modules.count + 2 * comp.count)
         var column = 0
         for (index, width) in comp.enumerated() {
             let reserve: HouseBox? = front && index == comp.count - 1 && !cursor.used.contains(.inside) ? .inside : nil
@@ -295,13 +289,11 @@ struct ModularPlanner {
         // One walk of the queue: what the page took, the jumps it left waiting (more for each
         // page they have waited) and the stories the editor sent to this page (or an earlier
         // one) that it left out.
-        var tookAny = false, waiting = 0, overdue = 0
-        var consumedIDs: [Int] = [], startedStories: [Int] = []
+        var tookAny = false, tookContinuation = false, started = false, waiting = 0, overdue = 0
         for (index, piece) in cursor.pieces.enumerated() {
             if cursor.taken[index] {
                 tookAny = true
-                consumedIDs.append(piece.id)
-                if !piece.isContinuation { startedStories.append(piece.story) }
+                if piece.isContinuation { tookContinuation = true } else { started = true }
             } else if piece.isContinuation {
                 waiting += max(1, number - piece.madeOn)
             } else if stories[piece.story].article.page.map({ $0 <= number }) ?? false {
@@ -315,10 +307,15 @@ struct ModularPlanner {
         if overdue > 0 { page.terms.add(.pageHint, PlanCost.pageHint * Double(overdue)) }
         if cursor.skips > 0 { page.terms.add(.priority, PlanCost.skip * Double(cursor.skips)) }
         // What was used of the queue leaves it; what jumped waits for the next page.
-        if !consumedIDs.isEmpty || !cursor.created.isEmpty {
-            state.pending = state.pending.filter { !consumedIDs.contains($0.id) } + cursor.created
+        // (The queue is short: looked through for each piece rather than gathered into arrays.)
+        func taken(_ match: (Piece) -> Bool) -> Bool {
+            for index in cursor.pieces.indices where cursor.taken[index] && match(cursor.pieces[index]) { return true }
+            return false
         }
-        if !startedStories.isEmpty { state.remaining.removeAll { startedStories.contains($0) } }
+        if tookContinuation || !cursor.created.isEmpty {
+            state.pending = state.pending.filter { p in !taken { $0.id == p.id } } + cursor.created
+        }
+        if started { state.remaining.removeAll { s in taken { !$0.isContinuation && $0.story == s } } }
         state.used = cursor.used
         state.nextID = cursor.nextID
         return page
@@ -375,7 +372,7 @@ struct ModularPlanner {
         }
         if let index = cursor.pieces.firstIndex(where: { $0.id == piece.id }) {
             // Every story start still waiting ahead of this piece counts once.
-            cursor.skips += cursor.candidates(index + 1).filter { $0 < index && !cursor.pieces[$0].isContinuation }.count
+            for i in 0..<index where !cursor.taken[i] && !cursor.pieces[i].isContinuation { cursor.skips += 1 }
             cursor.taken[index] = true
         }
         return module
@@ -398,7 +395,11 @@ struct ModularPlanner {
             guard room >= 6 else { break }
             var placed: PlannedModule?
             // The next piece, or when it cannot go here, one of the two after it.
-            for index in cursor.candidates(3) {
+            // (Walked in place: a piece that does not go here leaves the cursor as it was.)
+            var tried = 0
+            for index in cursor.taken.indices where !cursor.taken[index] {
+                if tried == 3 { break }
+                tried += 1
                 let piece = cursor.pieces[index]
                 if let module = try stack(piece, width: width, column: column, top: y + gap, room: room, cursor: &cursor, page: page,
                                           cap: piece.story == 0 && !piece.isContinuation ? nil : cap) {
@@ -455,38 +456,47 @@ struct ModularPlanner {
 
     /// The page's own terms: jumps, widths, front-page count, tombstones, priority.
     func score(_ page: inout PlannedPage) {
-        // The stories that start here, by their module's place.
-        var starts: [Int] = []
-        for (index, module) in page.modules.enumerated() {
-            guard let piece = module.piece, let fit = module.fit else { continue }
-            if fit.end != nil {
-                page.terms.add(.jumps, PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
-                    + PlanCost.jumpedLine * Double(fit.linesLeft))
-            }
-            if !stories[piece.story].preferred.contains(module.width) && !(piece.isContinuation && module.width <= 3) {
-                page.terms.add(.width, PlanCost.width)
-            }
-            if !piece.isContinuation {
-                starts.append(index)
-                if let hint = stories[piece.story].article.page, hint != page.number { page.terms.add(.pageHint, PlanCost.pageHint) }
-            }
-        }
-        if page.number == 1 {
-            let n = starts.count
-            if n < 3 { page.terms[.frontStories] = PlanCost.frontTooFew * Double(3 - n) }
-            if n > 5 { page.terms[.frontStories] = PlanCost.frontTooMany * Double(n - 5) }
-        }
-        for (i, ia) in starts.enumerated() {
-            let a = page.modules[ia]
-            for ib in starts[(i + 1)...] {
-                let b = page.modules[ib]
-                if a.top == b.top && (a.column + a.width == b.column || b.column + b.width == a.column) {
-                    page.terms.add(.tombstones, PlanCost.tombstone)
+        var terms = page.terms
+        let number = page.number
+        // Read in place (a module copied takes a reference to its fit and its legs' array),
+        // the stories that start here kept by their module's place on the stack.
+        page.modules.withUnsafeBufferPointer { modules in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, modules.count)) { starts in
+                var n = 0
+                for index in modules.indices {
+                    guard let piece = modules[index].piece, let fit = modules[index].fit else { continue }
+                    let width = modules[index].width
+                    if fit.end != nil {
+                        terms.add(.jumps, PlanCost.jump + (piece.jumps > 0 ? PlanCost.secondJump : 0)
+                            + PlanCost.jumpedLine * Double(fit.linesLeft))
+                    }
+                    if !stories[piece.story].preferred.contains(width) && !(piece.isContinuation && width <= 3) {
+                        terms.add(.width, PlanCost.width)
+                    }
+                    if !piece.isContinuation {
+                        starts[n] = index
+                        n += 1
+                        if let hint = stories[piece.story].article.page, hint != number { terms.add(.pageHint, PlanCost.pageHint) }
+                    }
                 }
-                let ra = stories[a.piece!.story].rank, rb = stories[b.piece!.story].rank
-                let (high, low) = ra < rb ? (a, b) : (b, a)
-                if low.width * low.depth > high.width * high.depth * 5 / 4 { page.terms.add(.priority, PlanCost.priority) }
+                if number == 1 {
+                    if n < 3 { terms[.frontStories] = PlanCost.frontTooFew * Double(3 - n) }
+                    if n > 5 { terms[.frontStories] = PlanCost.frontTooMany * Double(n - 5) }
+                }
+                for i in 0..<n {
+                    let a = modules[starts[i]]
+                    for j in (i + 1)..<max(i + 1, n) {
+                        let b = modules[starts[j]]
+                        if a.top == b.top && (a.column + a.width == b.column || b.column + b.width == a.column) {
+                            terms.add(.tombstones, PlanCost.tombstone)
+                        }
+                        let ra = stories[a.piece!.story].rank, rb = stories[b.piece!.story].rank
+                        let (high, low) = ra < rb ? (a, b) : (b, a)
+                        if low.width * low.depth > high.width * high.depth * 5 / 4 { terms.add(.priority, PlanCost.priority) }
+                    }
+                }
             }
         }
+        page.terms = terms
     }
 }

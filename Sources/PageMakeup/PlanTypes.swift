@@ -18,8 +18,80 @@ struct Piece: Hashable {
 /// publication's contact box, a notice from `house:` in publication.yaml.
 enum HouseBox: Hashable, Comparable {
     case inside, index, contact, notice(Int)
+
+    /// The box's place in `PagePlanner.houseBoxes`: 0 for Inside, 3 for the first notice.
+    var ordinal: Int {
+        switch self {
+        case .inside: 0
+        case .index: 1
+        case .contact: 2
+        case .notice(let n): 3 + n
+        }
+    }
 }
 
+/// House boxes a partial edition has used: a bit per box, looked at for every box of every
+/// column group the search tries (notices past the sixty-first, which few papers have, in a
+/// set beside).
+struct BoxSet: Equatable {
+    private var bits: UInt64 = 0
+    private var more: Set<Int> = []
+
+    func contains(_ box: HouseBox) -> Bool {
+        let n = box.ordinal
+        return n < 64 ? bits & (1 << UInt64(n)) != 0 : more.contains(n)
+    }
+
+    mutating func insert(_ box: HouseBox) {
+        let n = box.ordinal
+        if n < 64 { bits |= 1 << UInt64(n) } else { more.insert(n) }
+    }
+
+    var count: Int { bits.nonzeroBitCount + more.count }
+}
+
+/// House boxes' depths in lines by width, in a table by box and width: looked up for every
+/// box of every column group the search tries.
+struct BoxDepths {
+    /// Widths per box in the table (it grows to the widest asked for).
+    private var widths = 0
+    /// By `ordinal * widths + width - 1`; -1 where not measured.
+    private var table: [Int] = []
+
+    subscript(box: HouseBox, width: Int) -> Int? {
+        get { self[ordinal: box.ordinal, width: width] }
+        set { self[ordinal: box.ordinal, width: width] = newValue }
+    }
+
+    private subscript(ordinal ordinal: Int, width width: Int) -> Int? {
+        get {
+            guard width >= 1, width <= widths else { return nil }
+            let i = ordinal * widths + width - 1
+            return i < table.count && table[i] >= 0 ? table[i] : nil
+        }
+        set {
+            guard width >= 1 else { return }
+            if width > widths {
+                // Wider than any before: the table laid out again.
+                var wider = [Int](repeating: -1, count: (table.count / max(1, widths)) * width)
+                for (i, d) in table.enumerated() where d >= 0 { wider[i / widths * width + i % widths] = d }
+                table = wider
+                widths = width
+            }
+            let i = ordinal * widths + width - 1
+            if i >= table.count { table += Array(repeating: -1, count: (ordinal + 1) * widths - table.count) }
+            table[i] = newValue ?? -1
+        }
+    }
+
+    /// Takes in the depths `other` has that this has not.
+    mutating func merge(_ other: BoxDepths) {
+        for (i, d) in other.table.enumerated() where d >= 0 {
+            let (ordinal, width) = (i / other.widths, i % other.widths + 1)
+            if self[ordinal: ordinal, width: width] == nil { self[ordinal: ordinal, width: width] = d }
+        }
+    }
+}
 
 /// A rectangle of the page grid and what stands in it. Columns and lines count from the text
 /// area's top-left corner.
