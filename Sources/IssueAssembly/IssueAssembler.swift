@@ -19,6 +19,16 @@ public enum IssueAssembler {
     /// File name extensions of articles.
     public static let articleExtensions: Set<String> = ["md", "markdown"]
 
+    /// What reading an issue sets up once per process (the YAML reader's resolver, cmark's
+    /// extensions, the runtime's types for both), done on its own: a command may run this on
+    /// another core while it reads its command line, before it reads the issue.
+    public static func prepare() {
+        var ignored: [Diagnostic] = []
+        _ = YAMLFields.parse("a: b", file: "", firstLine: 1, into: &ignored)
+        var converter = MarkdownConverter(source: "A *b* [c](d)\n", file: "", firstLine: 1, paths: nil)
+        _ = converter.convert()
+    }
+
     /// - Parameters:
     ///   - weekFolder: the week's folder, absolute or relative to the working folder.
     ///   - workingFolder: paths in diagnostics are shown relative to it.

@@ -30,8 +30,9 @@ struct MarkdownConverter {
     private var inlineHTMLTags: [(tag: String, location: SourceLocation)] = []
     /// Footnote labels by number - 1.
     private var footnoteLabels: [String] = []
-    /// The source's lines as UTF-8, for what cmark does not keep (footnote labels).
-    private let lines: [Substring.UTF8View]
+    /// The source's lines as UTF-8, for what cmark does not keep (footnote labels): split only
+    /// when the article has footnotes.
+    private var lines: [Substring.UTF8View] = []
 
     /// Blocks and inlines nested deeper than this are flattened to plain text with a warning:
     /// no real article nests 32 quotes, and a hostile one must not exhaust the stack.
@@ -42,9 +43,6 @@ struct MarkdownConverter {
         self.file = file
         self.lineOffset = firstLine - 1
         self.paths = paths
-        // By byte: splitting the String would scan it for grapheme clusters (line endings are
-        // already "\n" here, as SourceText reads them).
-        self.lines = source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     }
 
     mutating func convert() -> [Block] {
@@ -53,8 +51,13 @@ struct MarkdownConverter {
         // cmark-gfm keeps a reference's number but not its label, and its columns for inlines
         // after the first line of a paragraph are unreliable. Definitions start their own line
         // and sit at the end in reference order: the Nth one's label is reference N's label.
-        footnoteLabels = root.children.filter { $0.type == CMARK_NODE_FOOTNOTE_DEFINITION }
-            .map { footnoteDefinitionLabel(line: $0.startLine) ?? "" }
+        let definitions = root.children.filter { $0.type == CMARK_NODE_FOOTNOTE_DEFINITION }
+        if !definitions.isEmpty {
+            // By byte: splitting the String would scan it for grapheme clusters (line endings
+            // are already "\n" here, as SourceText reads them).
+            lines = source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        }
+        footnoteLabels = definitions.map { footnoteDefinitionLabel(line: $0.startLine) ?? "" }
         var blocks = convertBlocks(root.children, parentLocation: location(line: 1, column: 1))
         // cmark-gfm has already moved the referenced footnote definitions to the end, in order of
         // first reference. Number them to match their references.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import IssueAssembly
 
 @main
 struct IssueCommand: ParsableCommand {
@@ -12,4 +14,11 @@ struct IssueCommand: ParsableCommand {
             """,
         subcommands: [CheckCommand.self, NewCommand.self, BuildCommand.self, EmailCommand.self, SendCommand.self]
     )
+
+    /// Reading an issue's files sets things up the first time (a good part of reading a small
+    /// issue): done on the other core while the command line is read.
+    static func main() {
+        Thread.detachNewThread { IssueAssembler.prepare() }
+        main(nil)
+    }
 }
