@@ -20,6 +20,7 @@ import Foundation
 import IssueAssembly
 import IssueModel
 import MIME
+import CMimalloc  // the process's allocator, as `issue` has it
 
 var copies = 20000
 var signedCopies = 400

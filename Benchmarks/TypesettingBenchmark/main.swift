@@ -9,6 +9,7 @@ import Foundation
 import IssueAssembly
 import IssueModel
 import Typesetting
+import CMimalloc  // the process's allocator, as `issue` has it
 
 var words = 25_000
 var runs = 5

@@ -1,4 +1,6 @@
 import ArgumentParser
+// Linked in, mimalloc serves every malloc and free of the process (see Package.swift).
+import CMimalloc
 import Foundation
 import IssueAssembly
 
