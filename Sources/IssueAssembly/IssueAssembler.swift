@@ -34,9 +34,13 @@ public enum IssueAssembler {
     ///   - workingFolder: paths in diagnostics are shown relative to it.
     ///   - layoutFolders: where to look for the issue's layout after the publication's own
     ///     `layouts/` (the layouts the tool comes with).
+    ///   - publicationRead: called with publication.yaml as soon as it is read, before the
+    ///     articles: a command can start what depends on it (the hyphenation patterns of its
+    ///     language) while they are read.
     public static func assemble(weekFolder: String,
                                 workingFolder: String = FileManager.default.currentDirectoryPath,
-                                layoutFolders: [String] = []) -> Assembly {
+                                layoutFolders: [String] = [],
+                                publicationRead: ((Publication) -> Void)? = nil) -> Assembly {
         var diagnostics: [Diagnostic] = []
         let paths = IssuePaths(week: weekFolder, workingFolder: workingFolder)
         let week = paths.week
@@ -51,6 +55,7 @@ public enum IssueAssembler {
         var publication: Publication?
         if FileManager.default.fileExists(atPath: publicationPath) {
             publication = PublicationReader.read(path: publicationPath, paths: paths, into: &diagnostics)
+            if let publication { publicationRead?(publication) }
         } else {
             diagnostics.append(.error("no publication.yaml beside the week's folder", at: SourceLocation(file: paths.display(publicationPath)),
                                       hint: "the folder that holds the weeks holds publication.yaml, the paper's name and settings"))

@@ -65,7 +65,10 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         var stderr = StandardError()
         let started = Date()
-        let (folder, assembly) = try IssueLocation.assemble(issue)
+        // The publication's hyphenation patterns read on another thread while the articles are
+        // (the typesetter's are the same object; page makeup reads any other language's).
+        let hyphenation = Hyphenation()
+        let (folder, assembly) = try IssueLocation.assemble(issue) { hyphenation.preload([$0.language]) }
         let assembled = Date()
         var diagnostics = assembly.diagnostics
         guard var issue = assembly.issue, !assembly.hasErrors else {
@@ -88,7 +91,7 @@ struct BuildCommand: ParsableCommand {
         // Kept until the process ends (see the end of `run`): the typesetter's caches with it.
         var planner: PagePlanner
         do {
-            let typesetter = Typesetter(fonts: try FontLibrary(folder: fontsFolder))
+            let typesetter = Typesetter(fonts: try FontLibrary(folder: fontsFolder), hyphenation: hyphenation)
             planner = PagePlanner(layout: pageLayout, typesetter: typesetter)
             // ISSUE_THREADS=1 sets and plans on one thread (for comparing, and on a busy machine).
             if let threads = ProcessInfo.processInfo.environment["ISSUE_THREADS"].flatMap(Int.init), threads >= 1 {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IssueAssembly
+import IssueModel
 
 /// The ISSUE argument every command shares: a week's folder, or the newest week under
 /// `./issues/` (or under a named issues folder) when none is given.
@@ -37,11 +38,13 @@ struct IssueLocation {
 
 extension IssueLocation {
     /// The ISSUE argument resolved and its folder assembled (with the tool's layouts); a folder
-    /// that cannot be found is reported and ends the command with status 1.
-    static func assemble(_ argument: String?) throws -> (folder: String, assembly: Assembly) {
+    /// that cannot be found is reported and ends the command with status 1. `publicationRead`
+    /// is called as soon as publication.yaml is read (see `IssueAssembler.assemble`).
+    static func assemble(_ argument: String?, publicationRead: ((Publication) -> Void)? = nil) throws -> (folder: String, assembly: Assembly) {
         do {
             let folder = try resolve(argument)
-            return (folder, IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders))
+            return (folder, IssueAssembler.assemble(weekFolder: folder, layoutFolders: ToolResources.layoutFolders,
+                                                    publicationRead: publicationRead))
         } catch {
             var stderr = StandardError()
             print(error, to: &stderr)
