@@ -60,21 +60,23 @@ final class HyphenDictionary {
     func points(in word: String) -> [Int] {
         if let patterns { return patterns.points(in: word) }
         guard let dict else { return [] }
-        let bytes = Array(word.utf8)
-        guard !bytes.isEmpty, bytes.count < 256 else { return [] }
-        var hyphens = [CChar](repeating: 0, count: bytes.count + 5)
+        let letters = word.utf8.count
+        guard letters > 0, letters < 256 else { return [] }
+        // NUL-terminated: libhyphen reads the word as a C string (strstr) whatever its size says.
+        let bytes = Array(word.utf8) + [0]
+        var hyphens = [CChar](repeating: 0, count: letters + 5)
         var rep: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         var pos: UnsafeMutablePointer<Int32>?
         var cut: UnsafeMutablePointer<Int32>?
         let failed = bytes.withUnsafeBufferPointer { raw in
             raw.withMemoryRebound(to: CChar.self) { chars in
-                hnj_hyphen_hyphenate2(dict, chars.baseAddress, Int32(bytes.count), &hyphens, nil, &rep, &pos, &cut)
+                hnj_hyphen_hyphenate2(dict, chars.baseAddress, Int32(letters), &hyphens, nil, &rep, &pos, &cut)
             }
         }
         // Non-standard hyphenation (rep/pos/cut: a Dutch "ij" or a German "ck") changes the
         // letters; none of our languages need it, so such words are left whole.
         if let rep {
-            for i in 0..<bytes.count { free(rep[i]) }
+            for i in 0..<letters { free(rep[i]) }
             free(rep)
             free(pos)
             free(cut)
