@@ -12,7 +12,7 @@ enum ArticleReader {
                      into diagnostics: inout [Diagnostic]) -> Article? {
         let shown = paths.display(path)
         let start = SourceLocation(file: shown)
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumSize {
+        if let size = FileStatus(path: path, followingLinks: true)?.size, size > maximumSize {
             diagnostics.append(.error("the article is \(size / 1024) KB, over the \(maximumSize / 1024 / 1024) MB an article may have", at: start))
             return nil
         }

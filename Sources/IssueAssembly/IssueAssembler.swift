@@ -120,8 +120,8 @@ public enum IssueAssembler {
                                           hint: "copy the article into articles/ instead of linking to it"))
                 continue
             }
-            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-            guard type == .typeRegular || type == .typeSymbolicLink else {
+            let kind = FileStatus(path: path)?.kind
+            guard kind == .regular || kind == .symbolicLink else {
                 diagnostics.append(.error("'\(name)' is not a regular file", at: SourceLocation(file: shown)))
                 continue
             }
