@@ -172,12 +172,28 @@ struct ModularPlanner {
         return out.filter { $0.filter { $0 == 1 }.count <= 1 && ($0.count == 1 || c > 2 || !$0.contains(1)) }
     }
 
+    /// How deep a band may go, as a share of the page: tried in this order, shallower first.
+    static let bandShares = [0.45, 0.6]
+
+    /// The lines a band may take on a page of `lines`.
+    static func bandLimit(lines: Int, share: Double) -> Int { Int((Double(lines) * share).rounded()) }
+
+    /// Whether `piece`, first in a page's queue, goes in whole as a band at the shallowest share
+    /// (and so the same at every share).
+    mutating func bandGoesWhole(_ piece: Piece?, page number: Int) throws(FontError) -> Bool {
+        let width = layout.columns
+        guard let piece, stories[piece.story].allowed.contains(width) else { return false }
+        let head = try head(piece, width: width)
+        let limit = Self.bandLimit(lines: number == 1 ? frontLines : pageLines, share: Self.bandShares[0])
+        return limit >= head.lines + 4 && head.lines + natural(piece, width: width, head: head).depth <= limit
+    }
+
     func templates(page: Int) -> [Template] {
         var out: [Template] = []
         for comp in compositions {
             out.append(.columns(comp, cap: false))
             if page == 1 { out.append(.columns(comp, cap: true)) }
-            for share in [0.45, 0.6] {
+            for share in Self.bandShares {
                 out.append(.band(comp, share: share, cap: false))
                 if page == 1 { out.append(.band(comp, share: share, cap: true)) }
             }
@@ -258,7 +274,7 @@ struct ModularPlanner {
             guard let first = cursor.peek else { return nil }
             let width = layout.columns
             guard stories[first.story].allowed.contains(width) else { return nil }
-            let limit = Int((Double(lines) * share).rounded())
+            let limit = Self.bandLimit(lines: lines, share: share)
             guard var module = try stack(first, width: width, column: 0, top: 0, room: limit, cursor: &cursor, page: number, cap: nil) else { return nil }
             // Its legs evened out to its depth.
             let (evened, holes) = Self.justify(&module, extra: 0)

@@ -157,11 +157,22 @@ extension ModularPlanner {
         var options: [Partial] = []
         // The page's queue is the same in every template: made once.
         let pieces = queue(partial.state, page: number)
+        // When the first piece goes in whole as a band at the shallower share, it goes in the
+        // same at the deeper ones, and the page under it is the same: planned once for both.
+        let bandsAlike = try bandGoesWhole(pieces.first, page: number)
+        var planned: [(comp: [Int], cap: Bool, option: Partial?)] = []
         for template in templates(page: number) {
+            if bandsAlike, case .band(let comp, let share, let cap) = template, share != Self.bandShares[0],
+               let same = planned.first(where: { $0.comp == comp && $0.cap == cap }) {
+                if let option = same.option { options.append(option) }
+                continue
+            }
             var trial = partial.state
-            guard let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
-                                     boxesAnywhere: boxesAnywhere, queue: pieces) else { continue }
-            options.append(Partial(last: Pages(page, after: partial.last), state: trial, cost: partial.cost + page.cost))
+            let page = try plan(page: number, template: template, state: &trial, looseness: looseness,
+                                boxesAnywhere: boxesAnywhere, queue: pieces)
+            let option = page.map { Partial(last: Pages($0, after: partial.last), state: trial, cost: partial.cost + $0.cost) }
+            if let option { options.append(option) }
+            if bandsAlike, case .band(let comp, _, let cap) = template { planned.append((comp, cap, option)) }
         }
         return options
     }
