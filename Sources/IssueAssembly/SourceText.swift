@@ -37,7 +37,8 @@ struct SourceText {
             return nil
         }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.utf8.contains(13) {
+        // (Looked for in the bytes: through the string's UTF-8 view it took several times longer.)
+        if bytes.contains(13) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return SourceText(text: text, displayPath: displayPath)

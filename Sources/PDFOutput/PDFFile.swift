@@ -62,7 +62,7 @@ final class PDFFile {
         raw("xref\n0 \(offsets.count)\n0000000000 65535 f \n")
         for offset in offsets.dropFirst() {
             // An object reserved and never written is a free entry.
-            raw(offset.map { String(format: "%010d 00000 n \n", $0) } ?? "0000000000 65535 f \n")
+            raw(offset.map { Self.padded($0, to: 10) + " 00000 n \n" } ?? "0000000000 65535 f \n")
         }
         raw("trailer\n<< /Size \(offsets.count) /Root \(root) 0 R" + (info.map { " /Info \($0) 0 R" } ?? "") + " >>\n")
         raw("startxref\n\(start)\n%%EOF\n")
@@ -127,21 +127,29 @@ final class PDFFile {
     static func text(_ s: String) -> String {
         if s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return literal(Array(s.utf8)) }
         var hex = "<FEFF"
-        for unit in s.utf16 { hex += String(format: "%04X", unit) }
+        for unit in s.utf16 { hex += PDFRenderer.hex4(UInt32(unit)) }
         return hex + ">"
     }
 
     /// A literal string of bytes, with `(`, `)` and `\` escaped and anything unprintable in octal.
     static func literal(_ bytes: [UInt8]) -> String {
-        var out = "("
+        var out: [UInt8] = [UInt8(ascii: "(")]
+        out.reserveCapacity(bytes.count + 2)
         for b in bytes {
             switch b {
-            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"): out += "\\" + String(UnicodeScalar(b))
-            case 0x20..<0x7F: out += String(UnicodeScalar(b))
-            default: out += String(format: "\\%03o", b)
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), b]
+            case 0x20..<0x7F: out.append(b)
+            default: out += [UInt8(ascii: "\\"), UInt8(ascii: "0") + b >> 6, UInt8(ascii: "0") + (b >> 3) & 7, UInt8(ascii: "0") + b & 7]
             }
         }
-        return out + ")"
+        out.append(UInt8(ascii: ")"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `n` in decimal, zeros in front to `width` digits (`%010d` for a cross-reference entry).
+    static func padded(_ n: Int, to width: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
 
@@ -201,63 +209,72 @@ struct ContentStream {
 
     mutating func newline() { buffer.append(0x0A) }
 
-    /// `x` to three decimals, trailing zeros dropped, then a space.
+    /// `x` to three decimals, trailing zeros dropped, then a space. (Written straight into the
+    /// buffer, room for the longest made first: this runs for every number of every page.)
     mutating func number(_ x: Double) {
         // A coordinate that is not finite (a bug upstream) must not stop the file: it is 0.
         let value = x.isFinite ? min(max(x, -1e9), 1e9) : 0
         var thousandths = Int((value * 1000).rounded())
+        buffer.reserve(24)
+        var p = buffer.start + buffer.count
         if thousandths < 0 {
-            buffer.append(UInt8(ascii: "-"))
+            p.pointee = UInt8(ascii: "-")
+            p += 1
             thousandths = -thousandths
         }
         let whole = thousandths / 1000
         var fraction = thousandths % 1000
-        integer(whole)
+        p = Self.digits(of: whole, at: p)
         if fraction != 0 {
-            buffer.append(UInt8(ascii: "."))
+            p.pointee = UInt8(ascii: ".")
+            p[1] = UInt8(ascii: "0") + UInt8(fraction / 100)
+            p[2] = UInt8(ascii: "0") + UInt8(fraction / 10 % 10)
+            p[3] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            // Trailing zeros dropped.
             var digits = 3
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
-            let divisor = digits == 3 ? 100 : digits == 2 ? 10 : 1
-            var d = divisor
-            var f = fraction
-            while d > 0 {
-                buffer.append(UInt8(ascii: "0") + UInt8(f / d))
-                f %= d
-                d /= 10
-            }
+            p += 1 + digits
         }
-        buffer.append(0x20)
+        p.pointee = 0x20
+        buffer.count = p + 1 - buffer.start
     }
 
-    private mutating func integer(_ n: Int) {
-        var divisor = 1
-        while divisor <= n / 10 { divisor *= 10 }
+    /// `n` (not negative) in decimal at `p`; the byte after it.
+    private static func digits(of n: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var count = 1
+        var rest = n / 10
+        while rest > 0 { count += 1; rest /= 10 }
         var v = n
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(v / divisor))
-            v %= divisor
-            divisor /= 10
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            p[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
         }
+        return p + count
     }
 
     /// A glyph index as its two bytes inside a literal `(…)` string, a parenthesis or backslash
     /// escaped with a backslash, and a carriage return as `\r` (a reader would take it for a
     /// line end).
     mutating func glyph(_ id: UInt32) {
-        byte(UInt8(truncatingIfNeeded: id >> 8))
-        byte(UInt8(truncatingIfNeeded: id))
-    }
-
-    private mutating func byte(_ b: UInt8) {
-        switch b {
-        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"):
-            buffer.append(UInt8(ascii: "\\"))
-            buffer.append(b)
-        case 0x0D:
-            buffer.append(UInt8(ascii: "\\"))
-            buffer.append(UInt8(ascii: "r"))
-        default:
-            buffer.append(b)
+        buffer.reserve(4)
+        var p = buffer.start + buffer.count
+        func put(_ b: UInt8) {
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"):
+                p[0] = UInt8(ascii: "\\")
+                p[1] = b
+                p += 2
+            case 0x0D:
+                p[0] = UInt8(ascii: "\\")
+                p[1] = UInt8(ascii: "r")
+                p += 2
+            default:
+                p.pointee = b
+                p += 1
+            }
         }
+        put(UInt8(truncatingIfNeeded: id >> 8))
+        put(UInt8(truncatingIfNeeded: id))
+        buffer.count = p - buffer.start
     }
 }
