@@ -129,7 +129,7 @@ struct ItemBuilder {
     /// Each run's style and the paragraph's language, as the shaper numbers them.
     private var runStyles: [Int] = []
     /// A word's segments and their shapes, kept between words so that their storage is reused.
-    private var segmentScratch: [(text: String, run: Int, softHyphens: [Int])] = []
+    private var segmentScratch: [(bytes: [UInt8]?, range: Range<Int>, run: Int, softHyphens: [Int])] = []
     private var shapeScratch: [ShapedText] = []
 
     init(shaper: Shaper, hyphenation: Hyphenation, breakCache: BreakCache, settings: ItemSettings) {
@@ -328,9 +328,19 @@ struct ItemBuilder {
 
     /// A word: one or more style runs without a space, cut where it may break.
     private mutating func appendWord(_ chars: ArraySlice<Styled>, runs: [TextRun]) throws(FontError) {
+        // Most words: one run, no soft hyphen; set without the arrays of segments below.
+        guard let first = chars.first else { return }
+        if !chars.contains(where: { $0.run != first.run || $0.kind == .softHyphen }) {
+            let run = Int(first.run), from = Int(first.start), to = Int(chars[chars.endIndex - 1].end)
+            guard to > from else { return }
+            let shaped = try shape(runBytes[run], from..<to, run: run)
+            try appendSegment(shaped, run: run, softHyphens: [], wordHasSoftHyphen: false, isAddress: shaped.isAddress, runs: runs)
+            return
+        }
         var hasSoftHyphen = false
         var segmentStart = chars.startIndex
-        var segments: [(text: String, run: Int, softHyphens: [Int])] = []
+        // Each segment's bytes: a range of its run's, or (soft hyphens taken out) its own.
+        var segments: [(bytes: [UInt8]?, range: Range<Int>, run: Int, softHyphens: [Int])] = []
         swap(&segments, &segmentScratch)
         segments.removeAll(keepingCapacity: true)
         defer { segmentScratch = segments }
@@ -343,15 +353,14 @@ struct ItemBuilder {
                 end += 1
             }
             // The segment's bytes in its run, soft hyphens taken out and their places kept.
-            let bytes = runBytes[Int(run)]
             let from = Int(chars[segmentStart].start), to = Int(chars[end - 1].end)
-            var text: String
-            var offsets: [Int] = []
             if !hasSoft {
-                text = String(decoding: bytes[from..<to], as: UTF8.self)
+                if to > from { segments.append((nil, from..<to, Int(run), [])) }
             } else {
                 hasSoftHyphen = true
+                let bytes = runBytes[Int(run)]
                 var kept: [UInt8] = []
+                var offsets: [Int] = []
                 for i in segmentStart..<end {
                     if chars[i].kind == .softHyphen {
                         offsets.append(kept.count)
@@ -359,66 +368,85 @@ struct ItemBuilder {
                         kept += bytes[Int(chars[i].start)..<Int(chars[i].end)]
                     }
                 }
-                text = String(decoding: kept, as: UTF8.self)
+                if !kept.isEmpty { segments.append((kept, 0..<kept.count, Int(run), offsets)) }
             }
-            if !text.isEmpty { segments.append((text, Int(run), offsets)) }
             segmentStart = end
         }
         var shapes: [ShapedText] = []
         swap(&shapes, &shapeScratch)
         shapes.removeAll(keepingCapacity: true)
         defer { shapeScratch = shapes }
-        for segment in segments { shapes.append(try shaper.shape(segment.text, style: runStyles[segment.run])) }
-        let isAddress = shapes.count == 1 ? shapes[0].isAddress : Self.isAddress(segments.map(\.text).joined())
+        for segment in segments { shapes.append(try shape(segment.bytes ?? runBytes[segment.run], segment.range, run: segment.run)) }
+        let isAddress = shapes.count == 1 ? shapes[0].isAddress : Self.isAddress(shapes.map(\.text).joined())
         for (index, segment) in segments.enumerated() {
-            // The run's link and strike only: copying the whole run (its text and style) for
-            // every word costs a retain and release of each of their strings.
-            let link = runs[segment.run].link, struck = runs[segment.run].struck
-            let shaped = shapes[index]
-            let piece = addPiece(shaped, link: link, struck: struck)
-            let overWide = shaped.width > settings.measure
-            let hyphenate = settings.hyphenate && !hasSoftHyphen
-            let key = BreakCache.Key(text: segment.text, style: runStyles[segment.run], softHyphens: segment.softHyphens,
-                                     hyphenate: hyphenate, isAddress: isAddress, overWide: overWide)
-            let breaks: [BreakCache.Break]
-            if segment.softHyphens.isEmpty {
-                // Kept with the shaped text: no hashing of the word again.
-                let flags = (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0)
-                if let known = shaped.breaks[flags] {
-                    breaks = known
-                } else {
-                    breaks = computeBreaks(key, shaped: shaped)
-                    shaped.breaks[flags] = breaks
+            try appendSegment(shapes[index], run: segment.run, softHyphens: segment.softHyphens, wordHasSoftHyphen: hasSoftHyphen,
+                              isAddress: isAddress, runs: runs)
+        }
+    }
+
+    /// `range` of `bytes` shaped in run `run`'s style: looked up by its bytes, the text made as
+    /// a string only for a word not shaped before.
+    private func shape(_ bytes: [UInt8], _ range: Range<Int>, run: Int) throws(FontError) -> ShapedText {
+        let style = runStyles[run]
+        return try bytes.withUnsafeBufferPointer { all throws(FontError) -> ShapedText in
+            let word = UnsafeBufferPointer(rebasing: all[range])
+            return try shaper.shape(utf8: word, style: style) { String(decoding: word, as: UTF8.self) }
+        }
+    }
+
+    /// One segment of a word (a run's part of it) as boxes, with penalties where it may break.
+    private mutating func appendSegment(_ shaped: ShapedText, run: Int, softHyphens: [Int], wordHasSoftHyphen: Bool,
+                                        isAddress: Bool, runs: [TextRun]) throws(FontError) {
+        // The run's link and strike only: copying the whole run (its text and style) for
+        // every word costs a retain and release of each of their strings.
+        let link = runs[run].link, struck = runs[run].struck
+        let piece = addPiece(shaped, link: link, struck: struck)
+        let overWide = shaped.width > settings.measure
+        let hyphenate = settings.hyphenate && !wordHasSoftHyphen
+        // (Made only when the breaks are worked out or looked up by it.)
+        func key() -> BreakCache.Key {
+            BreakCache.Key(text: shaped.text, style: runStyles[run], softHyphens: softHyphens,
+                           hyphenate: hyphenate, isAddress: isAddress, overWide: overWide)
+        }
+        let breaks: [BreakCache.Break]
+        if softHyphens.isEmpty {
+            // Kept with the shaped text: no hashing of the word again.
+            let flags = (hyphenate ? 4 : 0) | (isAddress ? 2 : 0) | (overWide ? 1 : 0)
+            if let known = shaped.breaks[flags] {
+                breaks = known
+            } else {
+                breaks = computeBreaks(key(), shaped: shaped)
+                shaped.breaks[flags] = breaks
+            }
+        } else {
+            let key = key()
+            breaks = breakCache.breaks(for: key) { computeBreaks(key, shaped: shaped) }
+        }
+        var from = 0
+        for b in breaks {
+            appendBox(piece: piece, bytes: from..<b.offset)
+            var penalty: Item
+            if b.hyphen {
+                let hyphen = addPiece(try shaper.shapeHyphen(style: runStyles[run]), link: link, struck: struck)
+                penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
+                if settings.hangingPunctuation {
+                    penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
                 }
             } else {
-                breaks = breakCache.breaks(for: key) { computeBreaks(key, shaped: shaped) }
+                // An explicit hyphen or dash ends the box: a break after it is a hyphenated line.
+                let before = shaped.text.utf8.prefix(b.offset).last
+                penalty = .penalty(b.cost, flagged: before == UInt8(ascii: "-"))
             }
-            var from = 0
-            for b in breaks {
-                appendBox(piece: piece, bytes: from..<b.offset)
-                var penalty: Item
-                if b.hyphen {
-                    let hyphen = addPiece(try shaper.shapeHyphen(style: runStyles[segment.run]), link: link, struck: struck)
-                    penalty = .penalty(b.cost, width: pieces[hyphen].shaped.width, flagged: true, content: .hyphen(piece: hyphen))
-                    if settings.hangingPunctuation {
-                        penalty.rightHang = (ItemSettings.rightHang["-"] ?? 0) * pieces[hyphen].shaped.width
-                    }
-                } else {
-                    // An explicit hyphen or dash ends the box: a break after it is a hyphenated line.
-                    let before = segment.text.utf8.prefix(b.offset).last
-                    penalty = .penalty(b.cost, flagged: before == UInt8(ascii: "-"))
-                }
-                penalty.isInsideToken = overWide || isAddress
-                penalty.isDictionaryHyphen = b.dictionary
-                if b.cost >= ItemSettings.emergencyPenalty {
-                    penalty.penalty = 0
-                    penalty.extraDemerits = ItemSettings.emergencyDemerits
-                }
-                items.append(penalty)
-                from = b.offset
+            penalty.isInsideToken = overWide || isAddress
+            penalty.isDictionaryHyphen = b.dictionary
+            if b.cost >= ItemSettings.emergencyPenalty {
+                penalty.penalty = 0
+                penalty.extraDemerits = ItemSettings.emergencyDemerits
             }
-            appendBox(piece: piece, bytes: from..<segment.text.utf8.count)
+            items.append(penalty)
+            from = b.offset
         }
+        appendBox(piece: piece, bytes: from..<shaped.text.utf8.count)
     }
 
     private mutating func appendBox(piece: Int, bytes: Range<Int>) {

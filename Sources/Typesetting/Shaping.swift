@@ -74,7 +74,10 @@ final class Shaper {
     let fonts: FontLibrary
     /// (Unchecked exclusivity here and below: a shaper serves one thread, and this is looked up
     /// for every word set.)
-    @exclusivity(unchecked) private var cache: [Key: ShapedText] = [:]
+    /// Shaped texts by their bytes and style number: an open-addressed table, at most half full.
+    @exclusivity(unchecked) private var table: [(hash: UInt64, style: Int, bytes: [UInt8], shaped: ShapedText)?]
+        = Array(repeating: nil, count: 1024)
+    private var stored = 0
     @exclusivity(unchecked) private var chains: [FaceKey: [FontFace]] = [:]
     /// Styles with their language, numbered: a word's cache key holds the number, so looking a
     /// word up hashes its text and one integer, not a style's family, size, flags and features.
@@ -84,11 +87,6 @@ final class Shaper {
     private struct StyleKey: Hashable {
         var style: TextStyle
         var language: String
-    }
-
-    private struct Key: Hashable {
-        var text: String
-        var style: Int
     }
 
     private struct FaceKey: Hashable {
@@ -157,16 +155,57 @@ final class Shaper {
 
     /// `text` shaped in the style and language numbered `style` (see `number(of:language:)`).
     func shape(_ text: String, style: Int) throws(FontError) -> ShapedText {
-        let key = Key(text: text, style: style)
-        if let hit = cache[key] { return hit }
+        var bytes = text
+        var result: Result<ShapedText, FontError>?
+        bytes.withUTF8 { utf8 in
+            result = Result { () throws(FontError) -> ShapedText in try shape(utf8: utf8, style: style) { text } }
+        }
+        return try result!.get()
+    }
+
+    /// The text of UTF-8 `bytes` shaped in the style numbered `style`; `text` makes the text as
+    /// a string, asked only when the bytes were not shaped before (most words of an issue are
+    /// ones it has shaped already, and are found without making a string).
+    func shape(utf8 bytes: UnsafeBufferPointer<UInt8>, style: Int, text: () -> String) throws(FontError) -> ShapedText {
+        let hash = Self.hash(bytes, style: style)
+        var slot = Int(truncatingIfNeeded: hash) & (table.count - 1)
+        while let entry = table[slot] {
+            if entry.hash == hash && entry.style == style && entry.bytes.count == bytes.count
+                && (bytes.isEmpty || entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                return entry.shaped
+            }
+            slot = (slot + 1) & (table.count - 1)
+        }
+        let string = text()
         let shaped: ShapedText
-        if let ascii = try shapeASCII(text, style: style) {
+        if let ascii = try shapeASCII(string, style: style) {
             shaped = ascii
         } else {
-            shaped = try shapeUncached(text, style: style)
+            shaped = try shapeUncached(string, style: style)
         }
-        cache[key] = shaped
+        table[slot] = (hash, style, Array(bytes), shaped)
+        stored += 1
+        if stored * 2 > table.count { grow() }
         return shaped
+    }
+
+    /// FNV-1a over the bytes, then the style number, mixed.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, style: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ UInt64(truncatingIfNeeded: style)) &* 0x100000001b3
+        return h ^ (h >> 29)
+    }
+
+    /// Twice the table, every entry placed again.
+    private func grow() {
+        let old = table
+        table = Array(repeating: nil, count: old.count * 2)
+        for case let entry? in old {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (table.count - 1)
+            while table[slot] != nil { slot = (slot + 1) & (table.count - 1) }
+            table[slot] = entry
+        }
     }
 
     /// Text all in ASCII that the style's own face has every character of (most words): shaped
