@@ -81,17 +81,15 @@ final class BodyFitter: @unchecked Sendable {
 
     var pitch: Double { layout.columnWidth + layout.gutter }
 
-    /// The body from `start` in `width` legs, the first `dropColumns` starting `drop` lines down
-    /// (under the picture). With a `depth`, legs end there (the last one a line higher when
-    /// `reserveLast` keeps a line for "Continued on page N") and what does not fit is left;
-    /// without one, the legs are as short as balancing allows.
-    func fit(_ blocks: [FlowBlock], story: Int, from start: FlowPosition, width: Int, drop: Int, dropColumns: Int,
-             depth: Int?, reserveLast: Bool) -> BodyFit {
-        let request = Request(start: start, width: width, drop: drop, dropColumns: dropColumns, depth: depth ?? -1, reserveLast: reserveLast)
-        let key = Key(story: story, request: request)
+    /// The body `key` asks for (its story's `blocks`): from its start in `width` legs, the first
+    /// `dropColumns` starting `drop` lines down (under the picture). With a `depth`, legs end
+    /// there (the last one a line higher when `reserveLast` keeps a line for "Continued on page
+    /// N") and what does not fit is left; without one (-1), the legs are as short as balancing
+    /// allows.
+    func fit(_ blocks: [FlowBlock], key: Key) -> BodyFit {
         if let known = lock.withLock({ cache[key] }) { return known }
         var slots: [BlockFlow.Slot]?
-        let result = compute(blocks, request, slots: &slots)
+        let result = compute(blocks, key.request, slots: &slots)
         lock.withLock { cache[key] = result }
         return result
     }

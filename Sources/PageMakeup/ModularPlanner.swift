@@ -20,6 +20,8 @@ struct ModularPlanner {
     var heads: [Int: [Int: ModuleHead]] = [:]
     var jumpHeads: [Int: [Int: ModuleHead]] = [:]
     var boxDepths = BoxDepths()
+    /// The fits this planner has had from the shared fitter (see `fit(_:width:head:bodyDepth:)`).
+    var knownFits: [BodyFitter.Key: BodyFit] = [:]
     /// Story, width, jump head or not, and how compact (0 to 2: headlines a size or two
     /// smaller, pictures at most two columns or one).
     let makeHead: (Int, Int, Bool, Int) throws(FontError) -> ModuleHead
@@ -74,14 +76,26 @@ struct ModularPlanner {
         return d
     }
 
-    func natural(_ piece: Piece, width: Int, head: ModuleHead) -> BodyFit {
-        fitter.fit(stories[piece.story].blocks, story: piece.story, from: piece.start, width: width, drop: head.pictureLines,
-                   dropColumns: head.pictureColumns, depth: nil, reserveLast: false)
+    mutating func natural(_ piece: Piece, width: Int, head: ModuleHead) -> BodyFit {
+        fit(piece, width: width, head: head, bodyDepth: nil)
     }
 
-    func cut(_ piece: Piece, width: Int, head: ModuleHead, bodyDepth: Int) -> BodyFit {
-        fitter.fit(stories[piece.story].blocks, story: piece.story, from: piece.start, width: width, drop: head.pictureLines,
-                   dropColumns: head.pictureColumns, depth: bodyDepth, reserveLast: true)
+    mutating func cut(_ piece: Piece, width: Int, head: ModuleHead, bodyDepth: Int) -> BodyFit {
+        fit(piece, width: width, head: head, bodyDepth: bodyDepth)
+    }
+
+    /// The body whole (no depth) or cut at `bodyDepth` with a line kept for the jump: found in
+    /// this planner's own fits first, which it reads without the shared fitter's lock (the
+    /// planners on the two threads ask for thousands, mostly ones they have asked for before,
+    /// and waited on each other at that lock).
+    private mutating func fit(_ piece: Piece, width: Int, head: ModuleHead, bodyDepth: Int?) -> BodyFit {
+        let key = BodyFitter.Key(story: piece.story, request: BodyFitter.Request(
+            start: piece.start, width: width, drop: head.pictureLines, dropColumns: head.pictureColumns,
+            depth: bodyDepth ?? -1, reserveLast: bodyDepth != nil))
+        if let known = knownFits[key] { return known }
+        let fit = fitter.fit(stories[piece.story].blocks, key: key)
+        knownFits[key] = fit
+        return fit
     }
 
     // MARK: The edition
