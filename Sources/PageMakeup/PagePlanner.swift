@@ -545,20 +545,26 @@ public struct PagePlanner {
         let lines = placements.compactMap(\.unit.unit.line)
         // A paragraph split between columns leaves an orphan when its first piece is one line,
         // a widow when its last is.
+        // Each paragraph's pieces (its lines in one column of one page) in one walk: how many,
+        // and the lines of its first and of its last.
+        struct Pieces { var count = 0, first = 0, last = 0, page = -1, column = -1 }
+        var byBlock: [Int: Pieces] = [:]
+        for p in placements where p.unit.unit.line != nil {
+            var pieces = byBlock[p.unit.block] ?? Pieces()
+            if pieces.count > 0 && pieces.page == p.page && pieces.column == p.unit.column {
+                pieces.last += 1
+            } else {
+                if pieces.count == 1 { pieces.first = pieces.last }
+                pieces.count += 1
+                pieces.last = 1
+                (pieces.page, pieces.column) = (p.page, p.unit.column)
+            }
+            byBlock[p.unit.block] = pieces
+        }
         var widows = 0, orphans = 0
-        let textUnits = placements.filter { $0.unit.unit.line != nil }
-        for block in Set(textUnits.map(\.unit.block)) {
-            var pieces: [Int] = []
-            var last: (Int, Int)?
-            for p in textUnits where p.unit.block == block {
-                let place = (p.page, p.unit.column)
-                if let l = last, l == place { pieces[pieces.count - 1] += 1 } else { pieces.append(1) }
-                last = place
-            }
-            if pieces.count > 1 {
-                if pieces.first == 1 { orphans += 1 }
-                if pieces.last == 1 { widows += 1 }
-            }
+        for pieces in byBlock.values where pieces.count > 1 {
+            if pieces.first == 1 { orphans += 1 }
+            if pieces.last == 1 { widows += 1 }
         }
         return FitReport.Story(slug: article.slug, title: article.title, pages: pages.uniqued(), lines: lines.count,
                                looseLines: lines.filter(\.isLoose).count, overfullLines: lines.filter(\.isOverfull).count,
