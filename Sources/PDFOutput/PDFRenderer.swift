@@ -204,14 +204,22 @@ struct PDFRenderer {
         // fonts first, the longest pieces of work.
         let pages = document.pages
         let fontsOfFaces = fontOfFace
-        let work = Self.onEveryCore(fontOrder.count + pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
-            if index < fontOrder.count {
-                let used = fontOrder[index]
-                return used.program.subset(keeping: Set(used.glyphs)).map { ($0, PDFFile.deflate($0)) }
+        // A font's widths and ToUnicode map are made with its subset, its dictionaries only
+        // written after.
+        var fontParts = [FontParts?](repeating: nil, count: fontOrder.count)
+        let work = fontParts.withUnsafeMutableBufferPointer { parts in
+            nonisolated(unsafe) let partsOut = parts.baseAddress!
+            return Self.onEveryCore(fontOrder.count + pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
+                if index < fontOrder.count {
+                    let used = fontOrder[index]
+                    let glyphs = used.glyphs
+                    (partsOut + index).pointee = Self.fontParts(used, glyphs: glyphs)
+                    return used.program.subset(keeping: Set(glyphs)).map { ($0, PDFFile.deflate($0)) }
+                }
+                let page = index - fontOrder.count
+                let bytes = content(of: pages[page], margin: margin, fonts: fontsOfFaces, pictures: pictures, conflicts: conflicts[page])
+                return (bytes, PDFFile.deflate(bytes))
             }
-            let page = index - fontOrder.count
-            let bytes = content(of: pages[page], margin: margin, fonts: fontsOfFaces, pictures: pictures, conflicts: conflicts[page])
-            return (bytes, PDFFile.deflate(bytes))
         }
         for index in pages.indices {
             guard let stream = work[fontOrder.count + index] else { continue }
@@ -226,8 +234,8 @@ struct PDFRenderer {
         }
         // The fonts, in order.
         for (index, used) in fontOrder.enumerated() {
-            guard let program = work[index] else { throw .font("cannot subset \(used.program.path)") }
-            try writeFont(used, program: (program.bytes, program.deflated), file: file)
+            guard let program = work[index], let parts = fontParts[index] else { throw .font("cannot subset \(used.program.path)") }
+            try writeFont(used, program: (program.bytes, program.deflated), parts: parts, file: file)
         }
         file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
                     + (fontOrder.isEmpty ? "" : " /Font << " + fontOrder.map { "/\($0.name) \($0.object) 0 R" }.joined(separator: " ") + " >>")
@@ -274,10 +282,39 @@ struct PDFRenderer {
         return results
     }
 
+    /// What a font's dictionaries hold that takes time to make: its subset's tag, the widths
+    /// of its glyphs, its ToUnicode map (compressed). Made on any core, from what the first pass
+    /// settled.
+    struct FontParts: @unchecked Sendable {
+        var glyphs: [UInt32]
+        var widths: String
+        var toUnicode: [UInt8]
+        var toUnicodeDeflated: [UInt8]?
+    }
+
+    static func fontParts(_ used: UsedFont, glyphs: [UInt32]) -> FontParts {
+        // Widths in runs of consecutive glyphs.
+        var w = ""
+        var run: [UInt32] = []
+        func flushRun() {
+            guard let first = run.first else { return }
+            w += "\(first) [" + run.map { Self.format(used.shownWidth($0)) }.joined(separator: " ") + "] "
+            run = []
+        }
+        for glyph in glyphs {
+            if let last = run.last, glyph != last + 1 { flushRun() }
+            run.append(glyph)
+        }
+        flushRun()
+        let toUnicode = Array(Self.toUnicode(used.text).utf8)
+        return FontParts(glyphs: glyphs, widths: w, toUnicode: toUnicode, toUnicodeDeflated: PDFFile.deflate(toUnicode))
+    }
+
     /// The embedded font: a Type 0 font over a CID font whose CIDs are the glyph indices.
-    private func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), file: PDFFile) throws(PDFOutputError) {
+    private func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), parts: FontParts,
+                           file: PDFFile) throws(PDFOutputError) {
         let program = used.program
-        let glyphs = used.glyphs
+        let glyphs = parts.glyphs
         // The subset's tag: six capitals from the glyphs it holds, the same for the same glyphs.
         var hash: UInt64 = 0xcbf29ce484222325
         for glyph in glyphs { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
@@ -305,24 +342,16 @@ struct PDFRenderer {
                     + " /ItalicAngle \(Self.format(program.italicAngle)) /Ascent \(units(program.ascender))"
                     + " /Descent \(units(program.descender)) /CapHeight \(units(program.capHeight)) /StemV 80"
                     + (program.isCFF ? " /FontFile3" : " /FontFile2") + " \(fontFile) 0 R >>")
-        // Widths in runs of consecutive glyphs.
-        var w = ""
-        var run: [UInt32] = []
-        func flushRun() {
-            guard let first = run.first else { return }
-            w += "\(first) [" + run.map { Self.format(used.width($0)) }.joined(separator: " ") + "] "
-            run = []
-        }
-        for glyph in glyphs {
-            if let last = run.last, glyph != last + 1 { flushRun() }
-            run.append(glyph)
-        }
-        flushRun()
+        let w = parts.widths
         file.object(cidFont, "<< /Type /Font /Subtype /\(program.isCFF ? "CIDFontType0" : "CIDFontType2") /BaseFont /\(name)"
                     + " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                     + " /FontDescriptor \(descriptor) 0 R /DW 0 /W [\(w)]"
                     + (program.isCFF ? "" : " /CIDToGIDMap /Identity") + " >>")
-        file.stream(toUnicode, bytes: Array(Self.toUnicode(used.text).utf8))
+        if let deflated = parts.toUnicodeDeflated {
+            file.stream(toUnicode, bytes: deflated, compress: false, filter: "/FlateDecode")
+        } else {
+            file.stream(toUnicode, bytes: parts.toUnicode, compress: false)
+        }
         file.object(used.object, "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                     + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
     }
