@@ -135,13 +135,13 @@ final class BodyFitter: @unchecked Sendable {
                     top += block.units[u].height
                     u += 1
                 }
-                ends = Array(repeating: top, count: width)
+                ends = [Int](filling: top, count: width)
                 if u < block.units.count {
                     end = FlowPosition(block: position.block, unit: u)
                     break segments
                 }
                 let after = min(floor, top + block.spaceAfter)
-                tops = Array(repeating: after, count: width)
+                tops = [Int](filling: after, count: width)
                 ends = tops
                 position = FlowPosition(block: position.block + 1, unit: 0)
                 continue
@@ -162,15 +162,15 @@ final class BodyFitter: @unchecked Sendable {
                 end = rest
                 break segments
             }
-            tops = Array(repeating: ends.max() ?? 0, count: width)
+            tops = [Int](filling: ends.max() ?? 0, count: width)
             position = FlowPosition(block: segmentEnd, unit: 0)
         }
 
         // Where a new block starts below another in the same leg (under the last wide block),
         // space may be added.
         let stretchFrom = (chunks.last(where: { blocks[$0.block].isWide })?.block ?? -1) + 1
-        var gaps = Array(repeating: 0, count: width)
-        var lastBlock = Array(repeating: -1, count: width)
+        var gaps = [Int](filling: 0, count: width)
+        var lastBlock = [Int](filling: -1, count: width)
         var linesPlaced = 0
         for chunk in chunks {
             if chunk.block >= stretchFrom && lastBlock[chunk.column] >= stretchFrom && lastBlock[chunk.column] != chunk.block {

@@ -168,7 +168,7 @@ public struct BlockFlow {
             for b in (start.block + 1)..<max(start.block + 1, stop) { units += blocks[b].units.count }
             placed.reserveCapacity(min(units, columns.reduce(0) { $0 + capacity(of: $1) }))
         }
-        var used = Array(repeating: 0, count: columns.count)
+        var used = [Int](filling: 0, count: columns.count)
         var column = 0
         var b = start.block, u = start.unit
         func origin(_ c: Int, _ slot: Int) -> Point {

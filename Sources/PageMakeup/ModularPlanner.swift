@@ -252,7 +252,7 @@ struct ModularPlanner {
 
         init(pieces: [Piece], nextID: Int, used: BoxSet) {
             self.pieces = pieces
-            self.taken = Array(repeating: false, count: pieces.count)
+            self.taken = [Bool](filling: false, count: pieces.count)
             self.nextID = nextID
             self.used = used
         }

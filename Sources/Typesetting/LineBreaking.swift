@@ -167,9 +167,9 @@ enum LineBreaker {
         var stillActive: [Int] = []
         // The best new node per (fitness, hyphen run), keyed fitness × 8 + run; `found` marks
         // the keys set at this break. Kept across breaks: this loop runs for every legal break.
-        var bestDemerits = [Double](repeating: 0, count: 32)
-        var bestFrom = [Int](repeating: 0, count: 32)
-        var bestOverfull = [Bool](repeating: false, count: 32)
+        var bestDemerits = [Double](filling: 0, count: 32)
+        var bestFrom = [Int](filling: 0, count: 32)
+        var bestOverfull = [Bool](filling: false, count: 32)
 
         for b in items.indices where isLegalBreak(items, b) && (p.hyphenate || !items[b].isDictionaryHyphen) {
             let item = items[b]

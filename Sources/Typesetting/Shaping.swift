@@ -56,7 +56,7 @@ final class ShapedText {
     /// UTF-8 offsets where a glyph cluster starts: the only places the text may be cut without
     /// splitting a ligature.
     lazy var clusterStarts: [Bool] = {
-        var starts = [Bool](repeating: false, count: text.utf8.count + 1)
+        var starts = [Bool](filling: false, count: text.utf8.count + 1)
         for glyph in glyphs where glyph.cluster >= 0 && glyph.cluster < starts.count { starts[glyph.cluster] = true }
         return starts
     }()
