@@ -122,7 +122,8 @@ struct ModularPlanner {
                 // Its heads and box depths, so that drawing the pages finds them made.
                 adoptMeasures(of: ahead.finished)
             } else if level == 0 && looseness == 0 && !boxes {
-                pages = try planPages(looseness: looseness, boxesAnywhere: boxes)
+                // The thread planning ahead joins this first plan once its own is done.
+                pages = try planPages(looseness: looseness, boxesAnywhere: boxes, joining: ahead)
             } else {
                 // After the first plan, the thread that planned ahead shares this one's pages,
                 // and the heads the two make.

@@ -32,7 +32,11 @@ extension ModularPlanner {
     /// A beam search over pages: the `beamWidth` cheapest partial editions go on to the next
     /// page, each page tried in every template; an edition ends when every story is placed, padded
     /// with pages of house boxes to the page multiple.
-    mutating func planPages(looseness: Double, boxesAnywhere: Bool, partner: BeamPartner? = nil) throws(FontError) -> [PlannedPage] {
+    /// `joining`: a planner working ahead on another thread, which becomes this search's partner
+    /// as soon as it has finished its own level (the pages are the same with it or without).
+    mutating func planPages(looseness: Double, boxesAnywhere: Bool, partner: BeamPartner? = nil,
+                            joining ahead: PlanningAhead? = nil) throws(FontError) -> [PlannedPage] {
+        var partner = partner
         let multiple = max(1, layout.pageMultiple)
         let limit = 4 * (stories.count + 4) + 8
         var beam = [Partial(last: nil, state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
@@ -40,6 +44,16 @@ extension ModularPlanner {
         func total(_ p: Partial) -> Double { p.cost + (p.pageCount % multiple == 0 ? 0 : 100_000) }
         while !beam.isEmpty {
             if stop?.isSet == true { return [] }
+            if partner == nil, let ahead, ahead.isFinished {
+                if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil { print("joined at page", (beam.first?.pageCount ?? 0) + 1) }
+                partner = ahead.asPartner()
+                if sharedHeads == nil {
+                    // The heads made so far, for the partner to find.
+                    let shared = SharedHeads()
+                    for (story, byKey) in heads { for (key, head) in byKey { shared.keep(head, story: story, key: key) } }
+                    sharedHeads = shared
+                }
+            }
             var next: [Partial] = []
             let tried = try nextPages(of: beam, limit: limit, looseness: looseness, boxesAnywhere: boxesAnywhere, partner: partner)
             for (index, partial) in beam.enumerated() {

@@ -22,6 +22,9 @@ final class PlanningAhead: @unchecked Sendable {
     private var result: Result<[PlannedPage], FontError>?
     private let done = DispatchSemaphore(value: 0)
     private let flag = StopFlag()
+    private let completed = StopFlag()
+    /// Whether its level is planned (or it stopped): `take` and `asPartner` would not wait.
+    var isFinished: Bool { completed.isSet }
     /// Whether the search took the pages (and so what the composer met counts).
     private(set) var wasTaken = false
 
@@ -36,6 +39,7 @@ final class PlanningAhead: @unchecked Sendable {
                 try self.planner.planPages(looseness: 0, boxesAnywhere: false)
             }
             self.result = planned
+            self.completed.set()
             self.done.signal()
         }
     }
