@@ -138,6 +138,22 @@ final class DiagnosticsTests: XCTestCase {
                                               "'03-pipe.md' is not a regular file"])
     }
 
+    func testAnArticleOverFourMegabytesIsRefusedEvenThroughALinkInsideTheFolder() throws {
+        let scratch = try ScratchIssue()
+        defer { scratch.remove() }
+        let huge = "---\ntitle: Long\n---\n" + String(repeating: "Word after word after word. ", count: 160_000)
+        try scratch.write("issues/2026-12-03/articles/05-long.md", huge)
+        // A link inside the folder to the same file is measured by what it points to.
+        try scratch.write("issues/2026-12-03/long-original.md", huge)
+        try FileManager.default.createSymbolicLink(atPath: scratch.week.appendingPathComponent("articles/06-linked.md").path,
+                                                   withDestinationPath: scratch.week.appendingPathComponent("long-original.md").path)
+        let found = diagnostics(scratch).sortedForPrinting()
+        let kilobytes = huge.utf8.count / 1024
+        XCTAssertEqual(found.map(\.message), ["the article is \(kilobytes) KB, over the 4 MB an article may have",
+                                              "the article is \(kilobytes) KB, over the 4 MB an article may have"])
+        XCTAssertEqual(found.compactMap { $0.location?.file }.map { ($0 as NSString).lastPathComponent }, ["05-long.md", "06-linked.md"])
+    }
+
     func testAPictureOverAHundredMegapixelsIsRefusedAtItsLine() throws {
         let scratch = try ScratchIssue(articles: ["01-story.md": "---\ntitle: Huge\nimage: images/huge.jpg\n---\nText.\n"])
         defer { scratch.remove() }
