@@ -24,10 +24,12 @@ extension PagePlanner {
     /// lines on the grid. Without a `depth`, only measures it (page numbers as two digits);
     /// with one, fills that depth, its contents centred, leaving out index entries that do not
     /// fit. Returns what to draw from the box's top-left corner and the lines it needs.
-    func drawBox(_ box: HouseBox, issue: Issue, stories: [StoryInfo], width: Int, depth: Int?, pageOf: (Int) -> Int,
+    func drawBox(_ box: HouseBox, issue: Issue, width: Int, depth: Int?, pageOf: (Int) -> Int,
                  frontStories: Set<Int>, composer: inout StoryComposer) throws(FontError) -> (items: [DisplayItem], lines: Int) {
         let language = issue.publication.language
         let spanish = language.hasPrefix("es")
+        // The stories in running order (the search's story numbers).
+        let stories = issue.articles
         let pad = 6.0
         let measure = layout.width(spanning: width) - 2 * pad
         var title = layout.style(.subhead)
@@ -44,7 +46,7 @@ extension PagePlanner {
         var heading = ""
         func entries(_ list: [Int]) throws(FontError) {
             for s in list {
-                let titleLines = try composer.lines(stories[s].article.title, style: text, width: measure - 16, language: language)
+                let titleLines = try composer.lines(stories[s].title, style: text, width: measure - 16, language: language)
                 let page = try composer.lines(String(pageOf(s)), style: number, width: measure, language: language).first
                 content.append((titleLines, page))
             }
@@ -121,64 +123,8 @@ extension PagePlanner {
 
     /// A house box's depth in lines at `width` columns, as the search measures it (page numbers
     /// in it are placeholders of two digits).
-    func boxDepth(_ box: HouseBox, width: Int, issue: Issue, infos: [StoryInfo], composer: inout StoryComposer) throws(FontError) -> Int {
-        try drawBox(box, issue: issue, stories: infos, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [],
-                    composer: &composer).lines
-    }
-
-    /// Every house box's depth at every width, the pairs shared out between the composers'
-    /// threads (the first composer's on this one).
-    func houseBoxDepths(issue: Issue, infos: [StoryInfo], composers: [ComposerBox]) throws(FontError) -> BoxDepths {
-        let pairs = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
-        /// Each thread's depths and the first failure, handed in under the lock when it is done.
-        final class Share: @unchecked Sendable {
-            let lock = NSLock()
-            var depths: [(HouseBox, Int, Int)] = []
-            var error: FontError?
-        }
-        let share = Share()
-        nonisolated(unsafe) let boxes = composers
-        nonisolated(unsafe) let planner = self
-        nonisolated(unsafe) let stories = infos
-        @Sendable func work(_ thread: Int) {
-            var mine: [(HouseBox, Int, Int)] = []
-            var failure: FontError?
-            do throws(FontError) {
-                var index = thread
-                while index < pairs.count {
-                    let (box, width) = pairs[index]
-                    mine.append((box, width, try planner.boxDepth(box, width: width, issue: issue, infos: stories,
-                                                                  composer: &boxes[thread].composer)))
-                    index += boxes.count
-                }
-            } catch {
-                failure = error
-            }
-            share.lock.withLock {
-                share.depths += mine
-                if share.error == nil { share.error = failure }
-            }
-        }
-        // What the other composers meet measuring is the issue's, as if met on this one; they
-        // go on without it (the planner ahead reports its own only if it is taken).
-        let before = composers.map { ($0.composer.missingCharacters.count, $0.composer.overfullLines.count) }
-        let done = DispatchGroup()
-        for thread in 1..<composers.count {
-            done.enter()
-            Thread.detachNewThread { work(thread); done.leave() }
-        }
-        work(0)
-        done.wait()
-        for (thread, box) in composers.enumerated().dropFirst() {
-            let (missing, overfull) = before[thread]
-            composers[0].composer.absorb(missing: Array(box.composer.missingCharacters.dropFirst(missing)),
-                                         overfull: Array(box.composer.overfullLines.dropFirst(overfull)))
-            box.composer.rewind(missing: missing, overfull: overfull)
-        }
-        if let error = share.error { throw error }
-        var table = BoxDepths()
-        for (box, width, depth) in share.depths { table[box, width] = depth }
-        return table
+    func boxDepth(_ box: HouseBox, width: Int, issue: Issue, composer: inout StoryComposer) throws(FontError) -> Int {
+        try drawBox(box, issue: issue, width: width, depth: nil, pageOf: { _ in 88 }, frontStories: [], composer: &composer).lines
     }
 }
 

@@ -134,23 +134,20 @@ public struct PagePlanner {
         let composing = DispatchTime.now().uptimeNanoseconds
         var spare: StoryComposer?
         let measured = try storyInfos(issue, composer: &composer, spare: &spare, pageLines: pageLines, diagnostics: &diagnostics)
-        let infos = measured.0
-        let missingByStory = measured.1
+        let infos = measured.infos
+        let missingByStory = measured.missing
         let typesetting = DispatchTime.now().uptimeNanoseconds - composing
 
         let shared = ComposerBox(composer)
         let fitter = BodyFitter(layout: layout, firstBaseline: firstBaseline)
         var planner = modularPlanner(issue: issue, infos: infos, shared: shared, fitter: fitter, frontLines: frontLines, pageLines: pageLines)
+        // Every house box at every width, which the planners ask for first thing, was measured
+        // with the stories.
+        planner.boxDepths = measured.boxDepths
         // The second thread's composer plans the edition with smaller heads meanwhile: what the
         // search tries second when the stories run past a page multiple. The two share the
         // body fitter, so the level after finds the legs both have set.
         let spareBox = spare.map(ComposerBox.init)
-        if let spareBox {
-            // Both planners ask for every house box at every width first thing: worked out
-            // once, half on each thread.
-            let depths = try houseBoxDepths(issue: issue, infos: infos, composers: [shared, spareBox])
-            planner.boxDepths = depths
-        }
         let ahead = spareBox.map { box in
             var ahead = modularPlanner(issue: issue, infos: infos, shared: box, fitter: fitter, frontLines: frontLines, pageLines: pageLines)
             ahead.boxDepths = planner.boxDepths
@@ -245,12 +242,22 @@ public struct PagePlanner {
                            workings: Workings([planner, shared, fitter, infos, ahead as Any, drawing, composer]))
     }
 
-    /// Every story's body set once in column measure, with the widths it may take.
+    /// Every story's body set once in column measure, with the widths it may take; the
+    /// characters no face had, by story; every house box's depth at every width.
     func storyInfos(_ issue: Issue, composer: inout StoryComposer, spare: inout StoryComposer?, pageLines: Int,
-                    diagnostics: inout [Diagnostic]) throws(FontError) -> ([StoryInfo], [[Character]]) {
+                    diagnostics: inout [Diagnostic]) throws(FontError)
+        -> (infos: [StoryInfo], missing: [[Character]], boxDepths: BoxDepths) {
     var infos: [StoryInfo] = []
     var missingByStory: [[Character]] = []
-    let composed = try Self.composeStories(issue.articles, composer: &composer, spare: &spare, threads: threads)
+    // The house boxes are measured by the threads that set the stories, once these are taken.
+    let boxes = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
+    nonisolated(unsafe) let planner = self
+    let (composed, depths) = try Self.composeStories(issue.articles, composer: &composer, spare: &spare, threads: threads,
+                                                     boxes: boxes) { box, width, composer throws(FontError) in
+        try planner.boxDepth(box, width: width, issue: issue, composer: &composer)
+    }
+    var boxDepths = BoxDepths()
+    for (index, (box, width)) in boxes.enumerated() { boxDepths[box, width] = depths[index] }
     for (rank, article) in issue.articles.enumerated() {
         var blocks = composed[rank].blocks
         missingByStory.append(composed[rank].missing)
@@ -281,12 +288,14 @@ public struct PagePlanner {
         }
         infos.append(StoryInfo(article: article, blocks: blocks, rank: rank, allowed: allowed, preferred: preferred, overset: overset))
     }
-        return (infos, missingByStory)
+        return (infos, missingByStory, boxDepths)
     }
 
     /// A story's body as set, and the characters no face had and the overfull lines met in it.
     struct ComposedStory: @unchecked Sendable {
         var blocks: [FlowBlock] = []
+        /// A house box's depth, when the task was measuring one.
+        var depth = 0
         var missing: [Character] = []
         var overfull: [String] = []
     }
@@ -294,26 +303,45 @@ public struct PagePlanner {
     /// Every story's body, set on two threads when `threads` allows and there are several
     /// stories: the second thread has a typesetter of its own (fonts and dictionaries
     /// opened again), the threads take the stories longest first as they come free, and the
-    /// results come back in story order, the same as one thread sets them. What the other thread met is added to
-    /// `composer` in story order too.
+    /// results come back in story order, the same as one thread sets them. Then the threads
+    /// measure `boxes` (each a house box at a width) with `measure`, the depths coming back in
+    /// the order of `boxes`. What the other thread met is added to `composer` in story order,
+    /// then in the boxes' order, too.
     /// `spare` is the second thread's composer, when there was one, for more work on that thread.
     static func composeStories(_ articles: [Article], composer: inout StoryComposer, spare: inout StoryComposer?,
-                               threads: Int) throws(FontError) -> [ComposedStory] {
-        @Sendable func compose(_ article: Article, with composer: inout StoryComposer) throws(FontError) -> ComposedStory {
+                               threads: Int, boxes: [(HouseBox, Int)] = [],
+                               measure: @escaping @Sendable (HouseBox, Int, inout StoryComposer) throws(FontError) -> Int)
+        throws(FontError) -> (stories: [ComposedStory], boxDepths: [Int]) {
+        /// A story set, or a box measured, and what its composer met doing it.
+        @Sendable func work(_ task: Int, with composer: inout StoryComposer) throws(FontError) -> ComposedStory {
             let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
-            let blocks = try composer.composeBlocks(article)
-            return ComposedStory(blocks: blocks, missing: Array(composer.missingCharacters.dropFirst(missingBefore)),
-                                 overfull: Array(composer.overfullLines.dropFirst(overfullBefore)))
+            var done = ComposedStory()
+            if task < articles.count {
+                done.blocks = try composer.composeBlocks(articles[task])
+            } else {
+                let (box, width) = boxes[task - articles.count]
+                done.depth = try measure(box, width, &composer)
+            }
+            done.missing = Array(composer.missingCharacters.dropFirst(missingBefore))
+            done.overfull = Array(composer.overfullLines.dropFirst(overfullBefore))
+            return done
+        }
+        let taskCount = articles.count + boxes.count
+        /// The results as one thread would have met them: stories, then boxes.
+        func finish(_ results: [ComposedStory]) -> (stories: [ComposedStory], boxDepths: [Int]) {
+            (Array(results.prefix(articles.count)), results.dropFirst(articles.count).map(\.depth))
         }
         guard articles.count > 1, threads > 1 else {
             var out: [ComposedStory] = []
-            for article in articles { out.append(try compose(article, with: &composer)) }
-            return out
+            for task in 0..<taskCount { out.append(try work(task, with: &composer)) }
+            return finish(out)
         }
         // Longest first, each thread taking the next story when it is free: the other thread
         // starts late (it opens its own fonts and dictionaries first) and they still end together.
+        // The boxes, small, fill in at the end.
         let words = articles.map { $0.wordCount }
         let order = articles.indices.sorted { words[$0] > words[$1] || (words[$0] == words[$1] && $0 < $1) }
+            + Array(articles.count..<taskCount)
         final class Shared: @unchecked Sendable {
             let lock = NSLock()
             var next = 0
@@ -321,7 +349,7 @@ public struct PagePlanner {
             var results: [Int: ComposedStory] = [:]
             var error: FontError?
             var failed = false
-            /// The next story to set, nil when none is left or a thread failed.
+            /// The next task, nil when none is left or a thread failed.
             func take(_ order: [Int]) -> Int? {
                 lock.withLock {
                     guard !failed, next < order.count else { return nil }
@@ -333,7 +361,6 @@ public struct PagePlanner {
         }
         let shared = Shared()
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) let all = articles
         let makeSibling = composer.siblingMaker()
         Thread.detachNewThread {
             defer { done.signal() }
@@ -341,7 +368,7 @@ public struct PagePlanner {
             guard var sibling = try? makeSibling() else { return }
             var mine: [Int: ComposedStory] = [:]
             do throws(FontError) {
-                while let index = shared.take(order) { mine[index] = try compose(all[index], with: &sibling) }
+                while let index = shared.take(order) { mine[index] = try work(index, with: &sibling) }
             } catch {
                 shared.error = error
                 shared.stop()
@@ -349,11 +376,11 @@ public struct PagePlanner {
             shared.results = mine
             shared.composer = sibling
         }
-        var results = [ComposedStory](repeating: ComposedStory(), count: articles.count)
+        var results = [ComposedStory](repeating: ComposedStory(), count: taskCount)
         var failure: FontError?
         let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
         do throws(FontError) {
-            while let index = shared.take(order) { results[index] = try compose(articles[index], with: &composer) }
+            while let index = shared.take(order) { results[index] = try work(index, with: &composer) }
         } catch {
             failure = error
             shared.stop()
@@ -363,13 +390,13 @@ public struct PagePlanner {
         for (index, story) in shared.results {
             results[index] = story
         }
-        // The lists as one thread would have met them: story by story.
+        // The lists as one thread would have met them: story by story, then box by box.
         composer.rewind(missing: missingBefore, overfull: overfullBefore)
         for story in results { composer.absorb(missing: story.missing, overfull: story.overfull) }
         // What it met is taken in above: the spare starts its next work with empty lists.
         shared.composer?.rewind(missing: 0, overfull: 0)
         spare = shared.composer
-        return results
+        return finish(results)
     }
 
     /// The search, with closures that set heads, pictures and boxes through the shared composer.
@@ -413,7 +440,7 @@ public struct PagePlanner {
                                   pictureColumns: picture.isEmpty ? 0 : columns)
             },
             boxDepth: { (box: HouseBox, width: Int) throws(FontError) -> Int in
-                try planner0.boxDepth(box, width: width, issue: issue, infos: storyInfos, composer: &shared.composer)
+                try planner0.boxDepth(box, width: width, issue: issue, composer: &shared.composer)
             })
     }
 
@@ -452,7 +479,7 @@ public struct PagePlanner {
             }
             if let box = module.box {
                 boxNames.append(Self.boxName(box))
-                let drawn = try drawBox(box, issue: issue, stories: infos, width: module.width, depth: module.depth,
+                let drawn = try drawBox(box, issue: issue, width: module.width, depth: module.depth,
                                         pageOf: { state.firstPage[$0] ?? 0 }, frontStories: state.frontStories, composer: &composer)
                 display.items += drawn.items.map { $0.offset(by: left, y(module.top)) }
             } else if let piece = module.piece, let fit = module.fit {
