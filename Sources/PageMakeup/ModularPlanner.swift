@@ -118,12 +118,15 @@ struct ModularPlanner {
             let started = DispatchTime.now().uptimeNanoseconds
             let pages: [PlannedPage]
             if looseness == 0 && !boxes, let ahead, ahead.level == level {
-                pages = try ahead.take()
+                // This thread helps with that level while it is still being planned.
+                pages = try ahead.take(lending: self)
                 // Its heads and box depths, so that drawing the pages finds them made.
                 adoptMeasures(of: ahead.finished)
             } else if level == 0 && looseness == 0 && !boxes {
                 // The thread planning ahead joins this first plan once its own is done.
-                pages = try planPages(looseness: looseness, boxesAnywhere: boxes, joining: ahead)
+                pages = try planPages(looseness: looseness, boxesAnywhere: boxes) {
+                    ahead.flatMap { $0.isFinished ? $0.asPartner() : nil }
+                }
             } else {
                 // After the first plan, the thread that planned ahead shares this one's pages,
                 // and the heads the two make.

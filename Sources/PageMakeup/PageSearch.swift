@@ -32,10 +32,11 @@ extension ModularPlanner {
     /// A beam search over pages: the `beamWidth` cheapest partial editions go on to the next
     /// page, each page tried in every template; an edition ends when every story is placed, padded
     /// with pages of house boxes to the page multiple.
-    /// `joining`: a planner working ahead on another thread, which becomes this search's partner
-    /// as soon as it has finished its own level (the pages are the same with it or without).
+    /// `joining`: asked before each page, a partner for the rest of the search once there is one
+    /// (a planner working ahead that has finished its own level, or a thread lent to this one);
+    /// the pages are the same with it or without.
     mutating func planPages(looseness: Double, boxesAnywhere: Bool, partner: BeamPartner? = nil,
-                            joining ahead: PlanningAhead? = nil) throws(FontError) -> [PlannedPage] {
+                            joining: (() -> BeamPartner?)? = nil) throws(FontError) -> [PlannedPage] {
         var partner = partner
         let multiple = max(1, layout.pageMultiple)
         let limit = 4 * (stories.count + 4) + 8
@@ -44,9 +45,9 @@ extension ModularPlanner {
         func total(_ p: Partial) -> Double { p.cost + (p.pageCount % multiple == 0 ? 0 : 100_000) }
         while !beam.isEmpty {
             if stop?.isSet == true { return [] }
-            if partner == nil, let ahead, ahead.isFinished {
+            if partner == nil, let joined = joining?() {
                 if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil { print("joined at page", (beam.first?.pageCount ?? 0) + 1) }
-                partner = ahead.asPartner()
+                partner = joined
                 if sharedHeads == nil {
                     // The heads made so far, for the partner to find.
                     let shared = SharedHeads()

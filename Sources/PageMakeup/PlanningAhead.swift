@@ -36,11 +36,32 @@ final class PlanningAhead: @unchecked Sendable {
         self.planner.stop = flag
         Thread.detachNewThread { [self] in
             let planned = Result { () throws(FontError) -> [PlannedPage] in
-                try self.planner.planPages(looseness: 0, boxesAnywhere: false)
+                try self.planner.planPages(looseness: 0, boxesAnywhere: false) { self.lentPartner() }
             }
             self.result = planned
+            // A thread lent to it and not yet taken up, or taken up, goes back.
+            let lent = lending.withLock { () -> BeamPartner? in
+                ended = true
+                defer { offered = nil }
+                return offered
+            }
+            lent?.finish()
             self.completed.set()
             self.done.signal()
+        }
+    }
+
+    private let lending = NSLock()
+    private var offered: BeamPartner?
+    private var ended = false
+    private var lentTaken = false
+
+    /// The partner a waiting search lent this level, once, when there is one.
+    private func lentPartner() -> BeamPartner? {
+        lending.withLock {
+            guard let offered, !lentTaken else { return nil }
+            lentTaken = true
+            return offered
         }
     }
 
@@ -50,6 +71,20 @@ final class PlanningAhead: @unchecked Sendable {
         done.signal()
         wasTaken = true
         return try result!.get()
+    }
+
+    /// The pages, the calling thread lent to this level's search meanwhile with `planner` (a
+    /// planner of the same stories, whose heads and fits it then shares): from the search's next
+    /// page on, each page's partial editions are shared out between the two threads.
+    func take(lending planner: ModularPlanner) throws(FontError) -> [PlannedPage] {
+        let partner = BeamPartner(planner, lent: true)
+        let lent = lending.withLock { () -> Bool in
+            guard !ended else { return false }
+            offered = partner
+            return true
+        }
+        if lent { partner.serve() }
+        return try take()
     }
 
     /// The planner once it has planned (after `take`).
@@ -98,7 +133,9 @@ final class BeamPartner: @unchecked Sendable {
     private var work: ((inout ModularPlanner) -> Void)?
     private var finished = false
 
-    init(_ planner: ModularPlanner) {
+    /// A partner on a thread of its own; or, `lent`, one whose work runs on the thread that
+    /// calls `serve` (a thread that would otherwise wait for the search to end).
+    init(_ planner: ModularPlanner, lent: Bool = false) {
         self.planner = planner
         self.planner.stop = nil
         // Arrays of its own to read the stories from: two cores counting references to the
@@ -112,14 +149,17 @@ final class BeamPartner: @unchecked Sendable {
             }
             return copy
         }
-        Thread.detachNewThread { [self] in
-            while true {
-                go.wait()
-                if finished { return }
-                work?(&self.planner)
-                work = nil
-                done.signal()
-            }
+        if !lent { Thread.detachNewThread { [self] in serve() } }
+    }
+
+    /// Runs the work it is given until `finish`.
+    func serve() {
+        while true {
+            go.wait()
+            if finished { return }
+            work?(&planner)
+            work = nil
+            done.signal()
         }
     }
 
