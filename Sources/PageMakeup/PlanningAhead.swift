@@ -77,6 +77,7 @@ final class PlanningAhead: @unchecked Sendable {
     /// planner of the same stories, whose heads and fits it then shares): from the search's next
     /// page on, each page's partial editions are shared out between the two threads.
     func take(lending planner: ModularPlanner) throws(FontError) -> [PlannedPage] {
+        guard !isFinished else { return try take() }
         let partner = BeamPartner(planner, lent: true)
         let lent = lending.withLock { () -> Bool in
             guard !ended else { return false }
