@@ -282,9 +282,9 @@ struct PDFRenderer {
         return results
     }
 
-    /// What a font's dictionaries hold that takes time to make: its subset's tag, the widths
-    /// of its glyphs, its ToUnicode map (compressed). Made on any core, from what the first pass
-    /// settled.
+    /// What a font's dictionaries hold that takes time to make: the widths of its glyphs and its
+    /// ToUnicode map (compressed), with the glyphs they were made for. Made on any core, from
+    /// what the first pass settled.
     struct FontParts: @unchecked Sendable {
         var glyphs: [UInt32]
         var widths: String

@@ -22,7 +22,7 @@ extension PagePlanner {
     /// then in the boxes' order, too.
     /// `spare` is the second thread's composer, when there was one, for more work on that thread.
     static func composeStories(_ articles: [Article], composer: inout StoryComposer, spare: inout StoryComposer?,
-                               threads: Int, boxes: [(HouseBox, Int)] = [],
+                               threads: Int, boxes: [(HouseBox, Int)],
                                measure: @escaping @Sendable (HouseBox, Int, inout StoryComposer) throws(FontError) -> Int)
         throws(FontError) -> (stories: [ComposedStory], boxDepths: [Int]) {
         /// A story set, or a box measured, and what its composer met doing it.

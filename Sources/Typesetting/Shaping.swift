@@ -72,9 +72,9 @@ final class ShapedText {
 /// per style however often it occurs, and paragraphs are broken without shaping again.
 final class Shaper {
     let fonts: FontLibrary
+    /// Shaped texts by their bytes and style number: an open-addressed table, at most half full.
     /// (Unchecked exclusivity here and below: a shaper serves one thread, and this is looked up
     /// for every word set.)
-    /// Shaped texts by their bytes and style number: an open-addressed table, at most half full.
     @exclusivity(unchecked) private var table: [(hash: UInt64, style: Int, bytes: [UInt8], shaped: ShapedText)?]
         = Array(repeating: nil, count: 1024)
     private var stored = 0
@@ -155,9 +155,10 @@ final class Shaper {
 
     /// `text` shaped in the style and language numbered `style` (see `number(of:language:)`).
     func shape(_ text: String, style: Int) throws(FontError) -> ShapedText {
-        var bytes = text
+        // (A copy to read in place: `withUTF8` may make a string contiguous.)
+        var contiguous = text
         var result: Result<ShapedText, FontError>?
-        bytes.withUTF8 { utf8 in
+        contiguous.withUTF8 { utf8 in
             result = Result { () throws(FontError) -> ShapedText in try shape(utf8: utf8, style: style) { text } }
         }
         return try result!.get()
