@@ -333,7 +333,7 @@ struct ItemBuilder {
         if !chars.contains(where: { $0.run != first.run || $0.kind == .softHyphen }) {
             let run = Int(first.run), from = Int(first.start), to = Int(chars[chars.endIndex - 1].end)
             guard to > from else { return }
-            let shaped = try shape(runBytes[run], from..<to, run: run)
+            let shaped = try Self.shape(runBytes[run], from..<to, style: runStyles[run], with: shaper)
             try appendSegment(shaped, run: run, softHyphens: [], wordHasSoftHyphen: false, isAddress: shaped.isAddress, runs: runs)
             return
         }
@@ -376,7 +376,9 @@ struct ItemBuilder {
         swap(&shapes, &shapeScratch)
         shapes.removeAll(keepingCapacity: true)
         defer { shapeScratch = shapes }
-        for segment in segments { shapes.append(try shape(segment.bytes ?? runBytes[segment.run], segment.range, run: segment.run)) }
+        for segment in segments {
+            shapes.append(try Self.shape(segment.bytes ?? runBytes[segment.run], segment.range, style: runStyles[segment.run], with: shaper))
+        }
         let isAddress = shapes.count == 1 ? shapes[0].isAddress : Self.isAddress(shapes.map(\.text).joined())
         for (index, segment) in segments.enumerated() {
             try appendSegment(shapes[index], run: segment.run, softHyphens: segment.softHyphens, wordHasSoftHyphen: hasSoftHyphen,
@@ -384,11 +386,12 @@ struct ItemBuilder {
         }
     }
 
-    /// `range` of `bytes` shaped in run `run`'s style: looked up by its bytes, the text made as
-    /// a string only for a word not shaped before.
-    private func shape(_ bytes: [UInt8], _ range: Range<Int>, run: Int) throws(FontError) -> ShapedText {
-        let style = runStyles[run]
-        return try bytes.withUnsafeBufferPointer { all throws(FontError) -> ShapedText in
+    /// `range` of `bytes` shaped in `style` (a run's, as the shaper numbers them): looked up by
+    /// its bytes, the text made as a string only for a word not shaped before. Static: called
+    /// from a mutating method, a method on self made a copy of the whole builder (its arrays
+    /// retained and released) for every word.
+    private static func shape(_ bytes: [UInt8], _ range: Range<Int>, style: Int, with shaper: Shaper) throws(FontError) -> ShapedText {
+        try bytes.withUnsafeBufferPointer { all throws(FontError) -> ShapedText in
             let word = UnsafeBufferPointer(rebasing: all[range])
             return try shaper.shape(utf8: word, style: style) { String(decoding: word, as: UTF8.self) }
         }
