@@ -239,6 +239,21 @@ struct ContentStream {
         buffer.count = p + 1 - buffer.start
     }
 
+    /// `x` rounded to a whole number with no space after it: a `TJ` array's adjustment, always
+    /// followed by the string it moves (a delimiter), and there on most glyphs of a tracked
+    /// line. Not finite (a bug upstream), it is 0.
+    mutating func adjustment(_ x: Double) {
+        let n = x.isFinite ? Int(min(max(x, -1e12), 1e12).rounded()) : 0
+        buffer.reserve(24)
+        var p = buffer.start + buffer.count
+        if n < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        p = Self.digits(of: abs(n), at: p)
+        buffer.count = p - buffer.start
+    }
+
     /// `n` (not negative) in decimal at `p`; the byte after it.
     private static func digits(of n: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var count = 1

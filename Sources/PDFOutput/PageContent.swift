@@ -12,14 +12,21 @@ extension PDFRenderer {
         let height = page.height + 2 * margin
         var content = ContentStream()
         var claims = ClusterClaims(conflicts: conflicts)
+        var text = TextState()
         content.op("q 1 0 0 -1 ")
         content.number(margin)
         content.number(height - margin)
         content.op("cm\n")
         for item in page.items {
+            if case .glyphs(let run, let origin) = item {
+                show(run, at: origin, font: fonts[ObjectIdentifier(run.face)]!, claims: &claims, text: &text, into: &content)
+                continue
+            }
+            // Paths and pictures may not be drawn inside a text object.
+            text.close(into: &content)
             switch item {
-            case .glyphs(let run, let origin):
-                show(run, at: origin, font: fonts[ObjectIdentifier(run.face)]!, claims: &claims, into: &content)
+            case .glyphs:
+                break
             case .rule(let from, let to, let lineWidth, let gray):
                 content.number(gray.level)
                 content.op("G ")
@@ -32,6 +39,7 @@ extension PDFRenderer {
             case .fill(let rect, let gray):
                 content.number(gray.level)
                 content.op("g ")
+                text.fill = gray.level
                 content.number(rect.x); content.number(rect.y); content.number(rect.width); content.number(rect.height)
                 content.op("re f\n")
             case .image(let image, let rect):
@@ -50,9 +58,52 @@ extension PDFRenderer {
                 break
             }
         }
+        text.close(into: &content)
         content.op("Q\n")
         if let press = options.press { cropMarks(page: page, bleed: press.bleed, height: height, into: &content) }
         return content.bytes
+    }
+
+    /// What the text drawn so far on a page has set, so that a run sets only what differs: the
+    /// page's lines share text objects, their color, font and size set once for all the lines
+    /// that have them (each line's own text object, color and font were about a sixth of a
+    /// page's bytes, all of them through the compressor). It is drawn the same.
+    struct TextState {
+        /// Inside `BT … ET`.
+        var isOpen = false
+        /// The font's resource name and size last set (text state outlasts a text object).
+        var font: String?
+        var size = Double.nan
+        /// The fill gray last set; nil before any.
+        var fill: Double?
+
+        /// Ends the text object, if one is open.
+        mutating func close(into content: inout ContentStream) {
+            guard isOpen else { return }
+            content.op("ET\n")
+            isOpen = false
+        }
+
+        /// Begins a text object if none is open, in black, with `font` at `size`.
+        mutating func open(font name: String, size: Double, into content: inout ContentStream) {
+            if fill != 0 {
+                content.op("0 g ")
+                fill = 0
+            }
+            if !isOpen {
+                content.op("BT ")
+                isOpen = true
+            }
+            if name != font || size != self.size {
+                content.op("/")
+                content.raw(name)
+                content.space()
+                content.number(size)
+                content.op("Tf ")
+                font = name
+                self.size = size
+            }
+        }
     }
 
     /// A page's clusters in order, counted as the first pass claims their glyphs' texts and as
@@ -101,18 +152,16 @@ extension PDFRenderer {
 
     // MARK: Text
 
-    /// A run's glyphs in one text object: `TJ` arrays whose numbers move each glyph from where
-    /// the font's advance leaves it to where the typesetter put it.
-    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, claims: inout ClusterClaims, into content: inout ContentStream) {
+    /// A run's glyphs in the page's current text object (see `TextState`): `TJ` arrays whose
+    /// numbers move each glyph from where the font's advance leaves it to where the typesetter
+    /// put it.
+    private func show(_ run: GlyphRun, at origin: Point, font: UsedFont, claims: inout ClusterClaims,
+                      text state: inout TextState, into content: inout ContentStream) {
         guard !run.glyphs.isEmpty else { return }
         let text = run.text.utf8
         let mapped = Self.mapped(run, textCount: text.count)
         let size = run.size
-        content.op("0 g BT /")
-        content.raw(font.name)
-        content.space()
-        content.number(size)
-        content.op("Tf\n")
+        state.open(font: font.name, size: size, into: &content)
 
         var pen = 0.0            // where the font's advances have left the pen, in user space
         var baseline = Double.nan
@@ -125,6 +174,9 @@ extension PDFRenderer {
             let x = origin.x + glyph.x, y = origin.y - glyph.y
             if y != baseline {
                 closeArray()
+                // Each line placed whole, not moved to from the line before (`Td`): a move is
+                // added up by the reader in floating point and may land a hair off the place
+                // written, enough to turn a rasterizer's rounding or a text extractor's order.
                 content.op("1 0 0 -1 ")
                 content.number(x)
                 content.number(y)
@@ -138,7 +190,7 @@ extension PDFRenderer {
             let shift = ((pen - x) * 1000 / size).rounded()
             if shift != 0 {
                 closeString()
-                content.number(shift)
+                content.adjustment(shift)
             }
             if !inString { content.op("("); inString = true }
             content.glyph(glyph.id)
@@ -150,7 +202,6 @@ extension PDFRenderer {
             assertionFailure("clusters of '\(run.text)' do not cover its text and glyphs")
             for glyph in run.glyphs { place(glyph) }
             closeArray()
-            content.op("ET\n")
             return
         }
         var byte = 0, index = 0
@@ -177,8 +228,8 @@ extension PDFRenderer {
             }
         }
         closeArray()
-        content.op("ET\n")
         if run.struck {
+            state.close(into: &content)
             let y = origin.y - run.rise - run.size * 0.28
             content.op("0 G ")
             content.number(max(0.4, run.size * 0.05))

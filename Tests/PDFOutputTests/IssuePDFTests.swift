@@ -194,4 +194,88 @@ final class IssuePDFTests: XCTestCase {
         let a = try build(layout: "letter"), b = try build(layout: "letter")
         XCTAssertEqual(try Data(contentsOf: a.pdf), try Data(contentsOf: b.pdf))
     }
+
+    /// The operators of each page's content stream, read back uncompressed by qpdf: `(…)`
+    /// strings (glyph codes, escapes and all) and the operands before each operator skipped.
+    func pageOperators(_ pdf: URL) throws -> [[(op: String, operands: [String])]] {
+        let (status, dump) = try runTool("qpdf", ["--qdf", "--normalize-content=n", "--object-streams=disable", pdf.path, "-"])
+        XCTAssertEqual(status, 0)
+        var pages: [[(op: String, operands: [String])]] = []
+        for part in dump.components(separatedBy: "%% Contents for page ").dropFirst() {
+            guard let start = part.range(of: "stream\n"), let end = part.range(of: "\nendstream") else { continue }
+            let bytes = Array(part[start.upperBound..<end.lowerBound].utf8)
+            var ops: [(op: String, operands: [String])] = [], operands: [String] = []
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "(") {
+                    var depth = 0
+                    repeat {
+                        if bytes[i] == UInt8(ascii: "\\") { i += 1 } else if bytes[i] == UInt8(ascii: "(") { depth += 1 } else if bytes[i] == UInt8(ascii: ")") { depth -= 1 }
+                        i += 1
+                    } while depth > 0 && i < bytes.count
+                    operands.append("(…)")
+                } else if b == 0x20 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
+                    i += 1
+                } else {
+                    var j = i
+                    while j < bytes.count, ![0x20, 0x0A, 0x0D, UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "]")].contains(bytes[j]) { j += 1 }
+                    let token = String(decoding: bytes[i..<j], as: UTF8.self)
+                    if let first = token.unicodeScalars.first, CharacterSet.letters.contains(first) || token == "'" || token == "\"" {
+                        ops.append((token, operands))
+                        operands = []
+                    } else {
+                        operands.append(token)
+                    }
+                    i = j
+                }
+            }
+            pages.append(ops)
+        }
+        return pages
+    }
+
+    /// Lines share text objects: a text object holds only text (no path or picture may be drawn
+    /// inside one, §9.4), each is closed, and a run sets its font, size and color only when they
+    /// differ from what the lines before it left. Drawn the same as with an object per line.
+    func testTextObjectsHoldOnlyTextAndSetOnlyWhatChanges() throws {
+        let built = try build(layout: "tabloid")
+        let pages = try pageOperators(built.pdf)
+        XCTAssertEqual(pages.count, built.madeUp.document.pages.count)
+        let textOperators: Set<String> = ["Tf", "Tm", "TJ", "Tj", "Td", "TD", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "Tr",
+                                          "BDC", "BMC", "EMC", "g", "G", "rg", "RG", "k", "K"]
+        var textObjects = 0, lines = 0
+        for (number, ops) in pages.enumerated() {
+            var inText = false
+            var font: [String]? = nil
+            var fill: String? = nil
+            for (op, operands) in ops {
+                switch op {
+                case "BT":
+                    XCTAssertFalse(inText, "page \(number + 1): a text object inside another")
+                    inText = true
+                    textObjects += 1
+                case "ET":
+                    XCTAssertTrue(inText, "page \(number + 1): ET outside a text object")
+                    inText = false
+                case "Tf":
+                    XCTAssertNotEqual(operands, font, "page \(number + 1): the same font and size set again")
+                    font = operands
+                case "g":
+                    XCTAssertNotEqual(operands.first, fill, "page \(number + 1): the same fill set again")
+                    fill = operands.first
+                case "Tm":
+                    lines += 1
+                case "q", "Q":
+                    XCTAssertFalse(inText, "page \(number + 1): \(op) inside a text object")
+                    fill = nil
+                default:
+                    if inText { XCTAssertTrue(textOperators.contains(op), "page \(number + 1): \(op) inside a text object") }
+                }
+            }
+            XCTAssertFalse(inText, "page \(number + 1) ends inside a text object")
+        }
+        XCTAssertGreaterThan(lines, 1000)
+        XCTAssertLessThan(textObjects * 10, lines, "\(textObjects) text objects for \(lines) lines")
+    }
 }

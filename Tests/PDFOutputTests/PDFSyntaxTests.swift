@@ -35,6 +35,14 @@ final class PDFSyntaxTests: XCTestCase {
         }.joined())
     }
 
+    func testAdjustmentsAreWholeNumbersWithNoSpaceAfter() {
+        let cases: [(Double, String)] = [(0, "0"), (-7, "-7"), (12.4, "12"), (-0.6, "-1"), (232, "232"), (.nan, "0"), (-.infinity, "0"), (1e15, "1000000000000")]
+        for (value, expected) in cases {
+            XCTAssertEqual(written { $0.adjustment(value) }, expected, "\(value)")
+        }
+        XCTAssertEqual(written { $0.adjustment(-7); $0.op("("); $0.glyph(0x41); $0.op(")") }, "-7(\u{0}A)")
+    }
+
     func testGlyphCodesAreTwoBytesWithParenthesesBackslashAndCarriageReturnEscaped() {
         XCTAssertEqual(written { $0.glyph(0x0041) }.utf8.map { $0 }, [0x00, 0x41])
         XCTAssertEqual(written { $0.glyph(0x2829) }, "\\(\\)")
