@@ -81,6 +81,9 @@ public struct PagePlanner {
     /// Threads the stories are set on: two on a machine with two cores or more. The pages are
     /// the same whatever the number.
     public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// For tests: the pages drawn with none of the heads the search measured, as when the other
+    /// level's planner measured them, so that drawing sets each one again.
+    var drawsWithoutMeasuredHeads = false
 
     public init(layout: Layout, typesetter: Typesetter) {
         self.layout = layout
@@ -179,9 +182,14 @@ public struct PagePlanner {
         var drawing = DrawingState(placements: Array(repeating: [], count: infos.count), storyPages: Array(repeating: [], count: infos.count),
                                    storyJumps: Array(repeating: 0, count: infos.count), pageOfPiece: pageOfPiece,
                                    continuation: continuation, firstPage: firstPage, frontStories: frontStories, pageCount: pages.count)
+        if drawsWithoutMeasuredHeads {
+            planner.heads = [:]
+            planner.jumpHeads = [:]
+            planner.sharedHeads = nil
+        }
         for page in plan {
             drawing.pageCount = pages.count
-            let drawn = try draw(page, issue: issue, infos: infos, planner: &planner, composer: &shared.composer, state: &drawing)
+            let drawn = try draw(page, issue: issue, infos: infos, planner: &planner, shared: shared, state: &drawing)
             pages.append(drawn.0)
             pageReports.append(drawn.1)
         }
@@ -350,7 +358,10 @@ public struct PagePlanner {
     }
 
     /// One planned page drawn: masthead or folio, modules, jump lines, boxes and rules.
-    func draw(_ page: PlannedPage, issue: Issue, infos: [StoryInfo], planner: inout ModularPlanner, composer: inout StoryComposer,
+    /// `shared`: the composer the planner's closures set heads with, taken for each use here
+    /// and not for the whole page: a head the planner has not kept (one measured by the other
+    /// level's planner) is set while the page is drawn, through the same composer.
+    func draw(_ page: PlannedPage, issue: Issue, infos: [StoryInfo], planner: inout ModularPlanner, shared: ComposerBox,
               state: inout DrawingState) throws(FontError) -> (DisplayPage, FitReport.Page) {
         let frame = frame(page.number)
         var display = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
@@ -372,7 +383,7 @@ public struct PagePlanner {
             if let box = module.box {
                 boxNames.append(Self.boxName(box))
                 let drawn = try drawBox(box, issue: issue, width: module.width, depth: module.depth,
-                                        pageOf: { state.firstPage[$0] ?? 0 }, frontStories: state.frontStories, composer: &composer)
+                                        pageOf: { state.firstPage[$0] ?? 0 }, frontStories: state.frontStories, composer: &shared.composer)
                 display.items += drawn.items.map { $0.offset(by: left, y(module.top)) }
             } else if let piece = module.piece, let fit = module.fit {
                 let info = infos[piece.story]
@@ -384,7 +395,7 @@ public struct PagePlanner {
                     let text = Self.continuedFrom(state.pageOfPiece[from] ?? 1, language: info.article.language)
                     var style = layout.style(.jump)
                     style.align = .left
-                    for line in try composer.lines(text, style: style, width: width, language: info.article.language).prefix(1) {
+                    for line in try shared.composer.lines(text, style: style, width: width, language: info.article.language).prefix(1) {
                         display.items += TextSetting.items(line, at: Point(x: left, y: y(module.top + module.headLines - 1) + firstBaseline))
                     }
                 } else {
@@ -424,7 +435,7 @@ public struct PagePlanner {
                     let next = state.continuation[piece.id].flatMap { state.pageOfPiece[$0] } ?? page.number + 1
                     let text = Self.continuedOn(next, language: info.article.language)
                     let line = module.top + module.depth - 1
-                    for set in try composer.lines(text, style: layout.style(.jump), width: layout.columnWidth, language: info.article.language).prefix(1) {
+                    for set in try shared.composer.lines(text, style: layout.style(.jump), width: layout.columnWidth, language: info.article.language).prefix(1) {
                         display.items += TextSetting.items(set, at: Point(x: x(module.column + module.width - 1), y: y(line) + firstBaseline))
                     }
                 }
