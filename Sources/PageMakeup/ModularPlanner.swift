@@ -137,7 +137,7 @@ struct ModularPlanner {
             let cost = pages.reduce(0) { $0 + $1.cost } + (pages.count % multiple == 0 ? 0 : 100_000)
             if ProcessInfo.processInfo.environment["ISSUE_DEBUG_MAKEUP"] != nil {
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                print("trial", looseness, boxes, level, pages.count, Int(cost), String(format: "%.1f ms", ms), pages.map(\.summary))
+                print("trial", looseness, boxes, level, pages.count, Int(cost), ms.fixed(1) + " ms", pages.map(\.summary))
             }
             if cost < bestCost {
                 best = pages

@@ -238,7 +238,7 @@ public struct PagePlanner {
             title: "\(issue.publication.name), No. \(issue.number)", author: issue.publication.name,
             subject: IssueDateNames.long(issue.date, language: issue.publication.language),
             keywords: (issue.articles.compactMap(\.section).uniqued()
-                + [String(format: "trim %.0f × %.0f pt (%@)", layout.pageWidth, layout.pageHeight, layout.name)])
+                + ["trim \(layout.pageWidth.fixed(0)) × \(layout.pageHeight.fixed(0)) pt (\(layout.name))"])
                 .joined(separator: ", "), creator: "issue",
             date: Self.metadataDate(issue.date))
         let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -508,7 +508,7 @@ public struct PagePlanner {
             let days = epoch >= 0 ? epoch / 86_400 : (epoch - 86_399) / 86_400
             let seconds = epoch - days * 86_400
             let day = IssueDate(year: 1970, month: 1, day: 1)!.adding(days: days)
-            return String(format: "%@T%02d:%02d:%02dZ", day.description, seconds / 3600, seconds / 60 % 60, seconds % 60)
+            return "\(day)T\((seconds / 3600).padded(2, zeros: true)):\((seconds / 60 % 60).padded(2, zeros: true)):\((seconds % 60).padded(2, zeros: true))Z"
         }
         return "\(date)T00:00:00"
     }

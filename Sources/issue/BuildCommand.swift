@@ -135,27 +135,28 @@ struct BuildCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         if timings {
             // "in all": from the command's start (the command line read) to the PDF written.
-            print(String(format: "timings: assembly %.3f s, typesetting %.3f s, page makeup %.3f s, pdf %.3f s, in all %.3f s",
-                         assembled.timeIntervalSince(started), madeUp.typesettingSeconds, madeUp.makeupSeconds,
-                         written.timeIntervalSince(writing), written.timeIntervalSince(started)))
+            print("timings: assembly \(assembled.timeIntervalSince(started).fixed(3)) s, typesetting \(madeUp.typesettingSeconds.fixed(3)) s, "
+                  + "page makeup \(madeUp.makeupSeconds.fixed(3)) s, pdf \(written.timeIntervalSince(writing).fixed(3)) s, "
+                  + "in all \(written.timeIntervalSince(started).fixed(3)) s")
         }
         let loose = madeUp.report.stories.reduce(0) { $0 + $1.looseLines }
         let lines = madeUp.report.stories.reduce(0) { $0 + $1.lines }
         print("wrote \(IssueFolders.displayPath(pdf)): \(madeUp.report.pages.count) pages, \(issue.articles.count) stories, "
               + "\(lines) lines (\(loose) loose), \(diagnostics.warningCount) warnings, "
-              + String(format: "%.2f s", seconds))
+              + seconds.fixed(2) + " s")
         if let impose {
             print("  imposed \(impose.rawValue) on \(sheet) sheets: \(printed.sheetSides) sheet sides"
                   + (printed.blankPages > 0 ? ", \(printed.blankPages) blank pages added to fill them" : ""))
         }
         if press { print("  for press: \(pageLayout.bleed) pt bleed, crop marks, TrimBox and BleedBox on every page") }
         let jumps = madeUp.report.pages.reduce(0) { $0 + $1.jumps }
-        print(String(format: "  made up in %.3f s: %d jumps, plan cost %.1f", madeUp.makeupSeconds, jumps, madeUp.report.cost))
+        var summary = "  made up in \(madeUp.makeupSeconds.fixed(3)) s: \(jumps) jumps, plan cost \(madeUp.report.cost.fixed(1))\n"
         for page in madeUp.report.pages {
             let boxes = page.boxes.isEmpty ? "" : "  [" + page.boxes.joined(separator: ", ") + "]"
-            print(String(format: "  page %2d  %3.0f %% filled  %2d holes  %d jumps  cost %6.1f  %@%@", page.number, page.filled * 100,
-                         page.holes, page.jumps, page.cost, page.stories.joined(separator: ", "), boxes))
+            summary += "  page \(page.number.padded(2))  \((page.filled * 100).fixed(0, width: 3)) % filled  \(page.holes.padded(2)) holes  "
+                + "\(page.jumps) jumps  cost \(page.cost.fixed(1, width: 6))  \(page.stories.joined(separator: ", "))\(boxes)\n"
         }
+        print(summary, terminator: "")
         // Done: the process ends here rather than taking apart every line, glyph run and cache
         // of the issue object by object (the system frees the memory at once).
         fflush(nil)
