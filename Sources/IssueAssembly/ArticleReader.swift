@@ -8,7 +8,9 @@ enum ArticleReader {
     /// An article over this size is refused: a weekly's longest story is a few hundred kilobytes.
     static let maximumSize = 4 * 1024 * 1024
 
-    static func read(path: String, paths: IssuePaths, defaultLanguage: String,
+    /// `defaultLanguage`: the language of an article without 'lang'; nil leaves it empty, for
+    /// the reader to fill in once it knows the publication's.
+    static func read(path: String, paths: IssuePaths, defaultLanguage: String?,
                      into diagnostics: inout [Diagnostic]) -> Article? {
         let shown = paths.display(path)
         let start = SourceLocation(file: shown)
@@ -42,7 +44,7 @@ enum ArticleReader {
             fields.report(.error(message, at: fields.keys.contains("title") ? fields.location(ofValue: "title") : start,
                                  hint: "every article needs a headline: title: Council Votes to Rebuild the River Road"))
         }
-        var article = Article(slug: slug, file: shown, title: title ?? "", language: defaultLanguage)
+        var article = Article(slug: slug, file: shown, title: title ?? "", language: defaultLanguage ?? "")
         article.kicker = fields.text("kicker")
         article.deck = fields.text("deck")
         article.byline = fields.text("byline")

@@ -34,9 +34,9 @@ public enum IssueAssembler {
     ///   - workingFolder: paths in diagnostics are shown relative to it.
     ///   - layoutFolders: where to look for the issue's layout after the publication's own
     ///     `layouts/` (the layouts the tool comes with).
-    ///   - publicationRead: called with publication.yaml as soon as it is read, before the
-    ///     articles: a command can start what depends on it (the hyphenation patterns of its
-    ///     language) while they are read.
+    ///   - publicationRead: called with publication.yaml as soon as it is read, on the thread
+    ///     that read it, while the articles are read: a command can start what depends on it
+    ///     (the hyphenation patterns of its language) meanwhile.
     public static func assemble(weekFolder: String,
                                 workingFolder: String = FileManager.default.currentDirectoryPath,
                                 layoutFolders: [String] = [],
@@ -52,37 +52,77 @@ public enum IssueAssembler {
         }
 
         let publicationPath = ((week as NSString).deletingLastPathComponent as NSString).appendingPathComponent("publication.yaml")
-        var publication: Publication?
-        if FileManager.default.fileExists(atPath: publicationPath) {
-            publication = PublicationReader.read(path: publicationPath, paths: paths, into: &diagnostics)
-            if let publication { publicationRead?(publication) }
-        } else {
-            diagnostics.append(.error("no publication.yaml beside the week's folder", at: SourceLocation(file: paths.display(publicationPath)),
-                                      hint: "the folder that holds the weeks holds publication.yaml, the paper's name and settings"))
-        }
-
         let issuePath = (week as NSString).appendingPathComponent("issue.yaml")
-        var issueFile: IssueFile?
-        if FileManager.default.fileExists(atPath: issuePath) {
-            issueFile = IssueFile.read(path: issuePath, paths: paths, into: &diagnostics)
-        } else {
-            diagnostics.append(.error("the week's folder has no issue.yaml", at: SourceLocation(file: paths.display(issuePath)),
-                                      hint: "it gives the number, date and layout; 'issue new' writes one"))
-        }
+        let articleFiles = articleFiles(paths: paths)
 
+        // publication.yaml, issue.yaml with its layout, and the articles (parsed, their pictures
+        // probed) are read at once on every core: none needs another (an article without
+        // 'lang' takes the publication's language after). What each says comes back in the
+        // order one thread would have said it.
+        struct Read {
+            var diagnostics: [Diagnostic] = []
+            var publication: Publication?
+            var issueFile: IssueFile?
+            var layout: Layout?
+            var layoutDiagnostics: [Diagnostic] = []
+            var article: Article?
+        }
+        let files = articleFiles.toRead
+        nonisolated(unsafe) let publicationRead = publicationRead
+        var read = [Read](repeating: Read(), count: 2 + files.count)
+        read.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: 2 + files.count) { index in
+                var done = Read()
+                switch index {
+                case 0:
+                    if FileManager.default.fileExists(atPath: publicationPath) {
+                        done.publication = PublicationReader.read(path: publicationPath, paths: paths, into: &done.diagnostics)
+                        if let publication = done.publication { publicationRead?(publication) }
+                    } else {
+                        done.diagnostics.append(.error("no publication.yaml beside the week's folder", at: SourceLocation(file: paths.display(publicationPath)),
+                                                       hint: "the folder that holds the weeks holds publication.yaml, the paper's name and settings"))
+                    }
+                case 1:
+                    if FileManager.default.fileExists(atPath: issuePath) {
+                        done.issueFile = IssueFile.read(path: issuePath, paths: paths, into: &done.diagnostics)
+                    } else {
+                        done.diagnostics.append(.error("the week's folder has no issue.yaml", at: SourceLocation(file: paths.display(issuePath)),
+                                                       hint: "it gives the number, date and layout; 'issue new' writes one"))
+                    }
+                    if let issueFile = done.issueFile,
+                       !done.diagnostics.contains(where: { $0.isError && $0.location == issueFile.layoutLocation }) {
+                        let layout = LayoutReader.read(name: issueFile.layout, folders: [LayoutReader.folder(forWeek: week)] + layoutFolders,
+                                                       workingFolder: workingFolder,
+                                                       at: issueFile.layoutLocation ?? SourceLocation(file: paths.display(issuePath)))
+                        done.layout = layout.layout
+                        done.layoutDiagnostics = layout.diagnostics
+                    }
+                default:
+                    done.article = ArticleReader.read(path: files[index - 2], paths: paths, defaultLanguage: nil, into: &done.diagnostics)
+                }
+                results[index] = done
+            }
+        }
+        let publication = read[0].publication, issueFile = read[1].issueFile
+        diagnostics += read[0].diagnostics + read[1].diagnostics + articleFiles.diagnostics
         let language = publication?.language ?? "en"
-        var articles = readArticles(paths: paths, language: language, into: &diagnostics)
+        var articles: [Article] = []
+        for done in read.dropFirst(2) {
+            diagnostics += done.diagnostics
+            if var article = done.article {
+                if article.language.isEmpty { article.language = language }
+                articles.append(article)
+            }
+        }
+        if articleFiles.none {
+            diagnostics.append(.error("the issue has no articles", at: SourceLocation(file: paths.display((week as NSString).appendingPathComponent("articles"))),
+                                      hint: "add Markdown files to articles/; 'issue new' writes a template"))
+        }
         articles = runningOrder(articles, order: issueFile?.order, into: &diagnostics)
         warnAboutSharedLead(articles, into: &diagnostics)
-
-        var layout: Layout?
-        if let issueFile, !diagnostics.contains(where: { $0.isError && $0.location == issueFile.layoutLocation }) {
-            let read = LayoutReader.read(name: issueFile.layout, folders: [LayoutReader.folder(forWeek: week)] + layoutFolders,
-                                         workingFolder: workingFolder,
-                                         at: issueFile.layoutLocation ?? SourceLocation(file: paths.display(issuePath)))
-            layout = read.layout
-            diagnostics += read.diagnostics
-        }
+        let layout = read[1].layout
+        diagnostics += read[1].layoutDiagnostics
 
         var issue: Issue?
         if let publication, let issueFile, let number = issueFile.number, let date = issueFile.date {
@@ -94,14 +134,18 @@ public enum IssueAssembler {
         return Assembly(issue: issue, articles: articles, diagnostics: diagnostics)
     }
 
-    private static func readArticles(paths: IssuePaths, language: String, into diagnostics: inout [Diagnostic]) -> [Article] {
+    /// The files of articles/ to read as articles, and what the folder itself gives to say
+    /// (folders, links leaving the issue, other kinds of file, two articles of one name).
+    /// `none`: no article at all (none is a mistake).
+    private static func articleFiles(paths: IssuePaths) -> (toRead: [String], diagnostics: [Diagnostic], none: Bool) {
+        var diagnostics: [Diagnostic] = []
         let folder = (paths.week as NSString).appendingPathComponent("articles")
         let shownFolder = paths.display(folder)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             diagnostics.append(.error("the week's folder has no articles/ folder", at: SourceLocation(file: shownFolder),
                                       hint: "put one Markdown file per article in articles/"))
-            return []
+            return ([], diagnostics, false)
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         var slugs: [String: String] = [:]
@@ -139,28 +183,7 @@ public enum IssueAssembler {
             slugs[slug.lowercased()] = name
             toRead.append(path)
         }
-        // The articles are read (parsed, their pictures probed) on every core; what each one
-        // says comes back in file order, as one thread would have said it.
-        var read = [(article: Article?, diagnostics: [Diagnostic])](repeating: (nil, []), count: toRead.count)
-        read.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let results = buffer
-            let files = toRead
-            DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                var said: [Diagnostic] = []
-                let article = ArticleReader.read(path: files[index], paths: paths, defaultLanguage: language, into: &said)
-                results[index] = (article, said)
-            }
-        }
-        var articles: [Article] = []
-        for (article, said) in read {
-            diagnostics += said
-            if let article { articles.append(article) }
-        }
-        if slugs.isEmpty {
-            diagnostics.append(.error("the issue has no articles", at: SourceLocation(file: shownFolder),
-                                      hint: "add Markdown files to articles/; 'issue new' writes a template"))
-        }
-        return articles
+        return (toRead, diagnostics, slugs.isEmpty)
     }
 
     /// Hidden files, editors' backups and the like are not articles and not mistakes.

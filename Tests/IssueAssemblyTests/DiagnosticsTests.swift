@@ -85,6 +85,22 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertEqual(assembly.articles.count, 1, "articles are still checked")
     }
 
+    /// publication.yaml is read beside the articles, not before them: an article without 'lang'
+    /// still takes the publication's language, and one with its own keeps it.
+    func testAnArticleWithoutLangTakesThePublicationsLanguage() throws {
+        let scratch = try ScratchIssue(articles: ["01-a.md": "---\ntitle: Una\n---\nTexto.\n",
+                                                  "02-b.md": "---\ntitle: Two\nlang: en-GB\n---\nText.\n"],
+                                       publication: "name: Semanario\nlanguage: es\n")
+        defer { scratch.remove() }
+        let assembly = IssueAssembler.assemble(weekFolder: scratch.week.path, workingFolder: scratch.root.path)
+        XCTAssertEqual(assembly.diagnostics.map(\.description), [])
+        XCTAssertEqual(assembly.issue?.articles.map(\.language), ["es", "en-GB"])
+        // Without a usable publication.yaml the articles are still read, in English.
+        try FileManager.default.removeItem(at: scratch.issues.appendingPathComponent("publication.yaml"))
+        XCTAssertEqual(IssueAssembler.assemble(weekFolder: scratch.week.path, workingFolder: scratch.root.path).articles.map(\.language),
+                       ["en", "en-GB"])
+    }
+
     func testPublicationErrorsPointAtTheirValues() throws {
         let scratch = try ScratchIssue(publication: """
             name: Weekly
