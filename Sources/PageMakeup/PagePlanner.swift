@@ -128,15 +128,17 @@ public struct PagePlanner {
         var composer = StoryComposer(layout: layout, typesetter: typesetter)
         var diagnostics: [Diagnostic] = []
 
-        // The text areas: page 1 under the masthead, the others under the folio.
-        var scratch = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
-        let frontLines = textLines(below: try masthead(issue, frame: frame(1), into: &scratch))
-        let pageLines = textLines(below: try folio(issue, frame: frame(2), into: &scratch))
-
-        // Every story's body, once, in column measure.
+        // Every story's body, once, in column measure; and the text areas (page 1 under the
+        // masthead, the others under the folio), set while the other thread opens its fonts.
         let composing = DispatchTime.now().uptimeNanoseconds
         var spare: StoryComposer?
-        let measured = try storyInfos(issue, composer: &composer, spare: &spare, pageLines: pageLines, diagnostics: &diagnostics)
+        var frontLines = 0, pageLines = 0
+        let measured = try storyInfos(issue, composer: &composer, spare: &spare, diagnostics: &diagnostics) { () throws(FontError) -> Int in
+            var scratch = DisplayPage(width: layout.pageWidth, height: layout.pageHeight)
+            frontLines = textLines(below: try masthead(issue, frame: frame(1), into: &scratch))
+            pageLines = textLines(below: try folio(issue, frame: frame(2), into: &scratch))
+            return pageLines
+        }
         let infos = measured.infos
         let missingByStory = measured.missing
         let typesetting = DispatchTime.now().uptimeNanoseconds - composing
@@ -251,17 +253,21 @@ public struct PagePlanner {
     }
 
     /// Every story's body set once in column measure, with the widths it may take; the
-    /// characters no face had, by story; every house box's depth at every width.
-    func storyInfos(_ issue: Issue, composer: inout StoryComposer, spare: inout StoryComposer?, pageLines: Int,
-                    diagnostics: inout [Diagnostic]) throws(FontError)
+    /// characters no face had, by story; every house box's depth at every width. `textAreas`
+    /// sets the masthead and folio with `composer`'s typesetter while the other thread starts,
+    /// and gives the lines of a page's text area.
+    func storyInfos(_ issue: Issue, composer: inout StoryComposer, spare: inout StoryComposer?,
+                    diagnostics: inout [Diagnostic], textAreas: () throws(FontError) -> Int) throws(FontError)
         -> (infos: [StoryInfo], missing: [[Character]], boxDepths: BoxDepths) {
     var infos: [StoryInfo] = []
     var missingByStory: [[Character]] = []
     // The house boxes are measured by the threads that set the stories, once these are taken.
     let boxes = Self.houseBoxes(issue).flatMap { box in (1...max(1, layout.columns)).map { (box, $0) } }
     nonisolated(unsafe) let planner = self
+    var pageLines = 0
     let (composed, depths) = try Self.composeStories(issue.articles, composer: &composer, spare: &spare, threads: threads,
-                                                     boxes: boxes) { box, width, composer throws(FontError) in
+                                                     boxes: boxes, meanwhile: { () throws(FontError) in pageLines = try textAreas() }) {
+        box, width, composer throws(FontError) in
         try planner.boxDepth(box, width: width, issue: issue, composer: &composer)
     }
     var boxDepths = BoxDepths()

@@ -21,8 +21,10 @@ extension PagePlanner {
     /// the order of `boxes`. What the other thread met is added to `composer` in story order,
     /// then in the boxes' order, too.
     /// `spare` is the second thread's composer, when there was one, for more work on that thread.
+    /// `meanwhile` runs on the calling thread, with `composer`'s typesetter, first: while the
+    /// other thread opens its fonts and dictionaries.
     static func composeStories(_ articles: [Article], composer: inout StoryComposer, spare: inout StoryComposer?,
-                               threads: Int, boxes: [(HouseBox, Int)],
+                               threads: Int, boxes: [(HouseBox, Int)], meanwhile: () throws(FontError) -> Void,
                                measure: @escaping @Sendable (HouseBox, Int, inout StoryComposer) throws(FontError) -> Int)
         throws(FontError) -> (stories: [ComposedStory], boxDepths: [Int]) {
         /// A story set, or a box measured, and what its composer met doing it.
@@ -45,6 +47,7 @@ extension PagePlanner {
             (Array(results.prefix(articles.count)), results.dropFirst(articles.count).map(\.depth))
         }
         guard articles.count > 1, threads > 1 else {
+            try meanwhile()
             var out: [ComposedStory] = []
             for task in 0..<taskCount { out.append(try work(task, with: &composer)) }
             return finish(out)
@@ -91,6 +94,14 @@ extension PagePlanner {
         }
         var results = [ComposedStory](repeating: ComposedStory(), count: taskCount)
         var failure: FontError?
+        do throws(FontError) {
+            try meanwhile()
+        } catch {
+            shared.stop()
+            done.wait()
+            throw error
+        }
+        // What `meanwhile` met comes first in the lists, as when it ran before the stories.
         let missingBefore = composer.missingCharacters.count, overfullBefore = composer.overfullLines.count
         do throws(FontError) {
             while let index = shared.take(order) { results[index] = try work(index, with: &composer) }
