@@ -21,13 +21,17 @@ struct PDFRenderer {
 
     /// A font as the document uses it: its resource name, the glyphs shown and their text,
     /// in arrays by glyph index (this is looked up for every glyph of the issue).
-    final class UsedFont {
+    final class UsedFont: @unchecked Sendable {
         let name: String
         let object: Int
         let program: FontProgram
-        /// Widths in text space units (thousandths of the size); negative for a glyph not shown.
-        /// (Unchecked exclusivity: read for every glyph of the issue, never from two places at once.)
-        @exclusivity(unchecked) private var widths: [Double]
+        /// Every glyph's width in text space units (thousandths of the size), to three decimals:
+        /// made with the font and never changed, so that any core may read it while the first
+        /// pass goes on marking glyphs shown.
+        let widths: [Double]
+        /// Whether the first pass met the glyph. (Unchecked exclusivity here and below: read
+        /// and written for every glyph of the issue, by the first pass only.)
+        @exclusivity(unchecked) private var shown: [Bool]
         /// The text each glyph stands for (its first cluster's), by glyph: 0 for none yet, a
         /// byte plus one for a one-byte text (most glyphs), else 257 plus an index into
         /// `longTexts`. Flat, so that checking a glyph's text copies nothing.
@@ -37,7 +41,9 @@ struct PDFRenderer {
             self.name = name
             self.object = object
             self.program = program
-            widths = Array(repeating: -1, count: program.glyphCount)
+            let unitsPerEm = program.unitsPerEm
+            widths = (0..<UInt32(program.glyphCount)).map { (Double(program.advance(of: $0)) * 1000 / unitsPerEm * 1000).rounded() / 1000 }
+            shown = Array(repeating: false, count: program.glyphCount)
             textCodes = Array(repeating: 0, count: program.glyphCount)
         }
 
@@ -70,23 +76,20 @@ struct PDFRenderer {
             return out
         }
 
+        /// Marks `glyph` shown (the first pass).
+        func show(_ glyph: UInt32) {
+            let index = Int(glyph)
+            if index < shown.count { shown[index] = true }
+        }
+
+        /// A glyph's width; read from every core.
         func width(_ glyph: UInt32) -> Double {
             let index = Int(glyph)
-            guard index < widths.count else { return 0 }
-            if widths[index] >= 0 { return widths[index] }
-            let w = (Double(program.advance(of: glyph)) * 1000 / program.unitsPerEm * 1000).rounded() / 1000
-            widths[index] = w
-            return w
+            return index < widths.count ? widths[index] : 0
         }
 
-        /// The width of a glyph the first pass marked shown; read from every core.
-        func shownWidth(_ glyph: UInt32) -> Double {
-            let index = Int(glyph)
-            return index < widths.count ? max(0, widths[index]) : 0
-        }
-
-        /// The glyphs shown, in order.
-        var glyphs: [UInt32] { widths.indices.filter { widths[$0] >= 0 }.map { UInt32($0) } }
+        /// The glyphs shown, in order (once the first pass is over).
+        var glyphs: [UInt32] { shown.indices.filter { shown[$0] }.map { UInt32($0) } }
     }
 
     func write(to path: String) throws(PDFOutputError) {
@@ -128,9 +131,6 @@ struct PDFRenderer {
         var pageObjects: [Int] = []
         var pageHeights: [Double] = []
         var contentObjects: [Int] = []
-        /// Each page's clusters whose first glyph already stands for another text (shown with
-        /// ActualText), by their place among the page's clusters, in order.
-        var conflicts: [[Int]] = []
 
         /// The font for a face; its program was read above, with every other face's. Found by
         /// the face object first: a run's face, not its path hashed, for every run of the issue.
@@ -150,9 +150,47 @@ struct PDFRenderer {
 
         // In page order, what depends on the pages before: the fonts, pictures and objects in
         // the order they are first met, the glyphs shown and the text each glyph stands for,
-        // the links and the page objects. The content streams, which depend only on that, are
-        // then written and compressed on every core.
-        for page in document.pages {
+        // the links and the page objects. A page's content stream depends only on that: the
+        // other core writes and compresses each page's as soon as this pass is past it; then
+        // both cut the fonts (one each of the faces met, `paths`) and do the pages left.
+        let pages = document.pages
+        let handout = Handout()
+        let streams = Slots<(bytes: [UInt8], deflated: [UInt8]?)>(count: pages.count)
+        /// Per page, what its content stream reads, fixed once the pass is past the page: the
+        /// fonts and pictures named so far, and the page's clusters whose first glyph already
+        /// stands for another text (shown with ActualText), by their place among its clusters.
+        let inputs = Slots<(fonts: [ObjectIdentifier: UsedFont], pictures: [String: (name: String, object: Int)], conflicts: [Int])>(
+            count: pages.count)
+        // A font's widths and ToUnicode map are made with its subset, its dictionaries only
+        // written after.
+        let usedFonts = Slots<UsedFont>(count: paths.count)
+        let parts = Slots<FontParts>(count: paths.count), subsets = Slots<(bytes: [UInt8], deflated: [UInt8]?)>(count: paths.count)
+        nonisolated(unsafe) let renderer = self
+        /// Task `index`: a page's content stream, then (after the pages) a font's subset and
+        /// parts; each writes its own slot.
+        @Sendable func run(_ index: Int) {
+            if index < pages.count {
+                guard let input = inputs[index] else { return }
+                let bytes = renderer.content(of: pages[index], margin: margin, fonts: input.fonts, pictures: input.pictures,
+                                             conflicts: input.conflicts)
+                streams[index] = (bytes, PDFFile.deflate(bytes))
+            } else if let used = usedFonts[index - pages.count] {
+                let glyphs = used.glyphs
+                parts[index - pages.count] = Self.fontParts(used, glyphs: glyphs)
+                subsets[index - pages.count] = used.program.subset(keeping: Set(glyphs)).map { ($0, PDFFile.deflate($0)) }
+            }
+        }
+        let helperDone = DispatchSemaphore(value: 0)
+        let helped = ProcessInfo.processInfo.activeProcessorCount > 1
+        if helped {
+            Thread.detachNewThread {
+                while let index = handout.take() { run(index) }
+                helperDone.signal()
+            }
+        }
+        // On an error below, the other thread finishes what it was given, and stops.
+        defer { handout.release(upTo: 0, last: true) }
+        for (pageIndex, page) in pages.enumerated() {
             let width = page.width + 2 * margin, height = page.height + 2 * margin
             var annotations: [String] = []
             var claims = ClusterClaims()
@@ -175,7 +213,8 @@ struct PDFRenderer {
                     break
                 }
             }
-            conflicts.append(claims.conflicts)
+            inputs[pageIndex] = (fontOfFace, pictures, claims.conflicts)
+            handout.release(upTo: pageIndex + 1)
             contentObjects.append(file.reserve())
             var annotationRefs: [Int] = []
             for annotation in annotations {
@@ -198,31 +237,14 @@ struct PDFRenderer {
             pageHeights.append(height)
         }
 
-        // Every font and picture is known now, and every glyph's width and text: the font
-        // programs are cut and the pages' content streams written, all compressed, on every
-        // core in one go (each reads only its own font or page and writes nothing shared), the
-        // fonts first, the longest pieces of work.
-        let pages = document.pages
-        let fontsOfFaces = fontOfFace
-        // A font's widths and ToUnicode map are made with its subset, its dictionaries only
-        // written after.
-        var fontParts = [FontParts?](repeating: nil, count: fontOrder.count)
-        let work = fontParts.withUnsafeMutableBufferPointer { parts in
-            nonisolated(unsafe) let partsOut = parts.baseAddress!
-            return Self.onEveryCore(fontOrder.count + pages.count) { index -> (bytes: [UInt8], deflated: [UInt8]?)? in
-                if index < fontOrder.count {
-                    let used = fontOrder[index]
-                    let glyphs = used.glyphs
-                    (partsOut + index).pointee = Self.fontParts(used, glyphs: glyphs)
-                    return used.program.subset(keeping: Set(glyphs)).map { ($0, PDFFile.deflate($0)) }
-                }
-                let page = index - fontOrder.count
-                let bytes = content(of: pages[page], margin: margin, fonts: fontsOfFaces, pictures: pictures, conflicts: conflicts[page])
-                return (bytes, PDFFile.deflate(bytes))
-            }
-        }
+        // Every font and picture is known now, and every glyph's width and text.
+        guard fontOrder.count == paths.count else { throw .font("fonts met out of order") }
+        for (index, used) in fontOrder.enumerated() { usedFonts[index] = used }
+        handout.release(upTo: pages.count + fontOrder.count, last: true)
+        while let index = handout.take() { run(index) }
+        if helped { helperDone.wait() }
         for index in pages.indices {
-            guard let stream = work[fontOrder.count + index] else { continue }
+            guard let stream = streams[index] else { continue }
             if let deflated = stream.deflated {
                 file.stream(contentObjects[index], bytes: deflated, compress: false, filter: "/FlateDecode")
             } else {
@@ -234,7 +256,7 @@ struct PDFRenderer {
         }
         // The fonts, in order.
         for (index, used) in fontOrder.enumerated() {
-            guard let program = work[index], let parts = fontParts[index] else { throw .font("cannot subset \(used.program.path)") }
+            guard let program = subsets[index], let parts = parts[index] else { throw .font("cannot subset \(used.program.path)") }
             try writeFont(used, program: (program.bytes, program.deflated), parts: parts, file: file)
         }
         file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
@@ -298,7 +320,7 @@ struct PDFRenderer {
         var run: [UInt32] = []
         func flushRun() {
             guard let first = run.first else { return }
-            w += "\(first) [" + run.map { Self.format(used.shownWidth($0)) }.joined(separator: " ") + "] "
+            w += "\(first) [" + run.map { Self.format(used.width($0)) }.joined(separator: " ") + "] "
             run = []
         }
         for glyph in glyphs {

@@ -127,7 +127,7 @@ extension PDFRenderer {
     func claim(_ run: GlyphRun, font: UsedFont, into claims: inout ClusterClaims) {
         guard !run.glyphs.isEmpty else { return }
         let glyphs = run.glyphs
-        for glyph in glyphs { _ = font.width(glyph.id) }
+        for glyph in glyphs { font.show(glyph.id) }
         var string = run.text
         string.withUTF8 { text in
             guard Self.mapped(run, textCount: text.count) else { return }
@@ -194,7 +194,7 @@ extension PDFRenderer {
             }
             if !inString { content.op("("); inString = true }
             content.glyph(glyph.id)
-            pen = pen - shift * size / 1000 + font.shownWidth(glyph.id) * size / 1000
+            pen = pen - shift * size / 1000 + font.width(glyph.id) * size / 1000
         }
 
         guard mapped else {
