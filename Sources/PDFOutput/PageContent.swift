@@ -18,16 +18,12 @@ extension PDFRenderer {
         content.number(height - margin)
         content.op("cm\n")
         for item in page.items {
-            if case .glyphs(let run, let origin) = item {
-                show(run, at: origin, font: fonts[ObjectIdentifier(run.face)]!, claims: &claims, text: &text, into: &content)
-                continue
-            }
-            // Paths and pictures may not be drawn inside a text object.
-            text.close(into: &content)
+            // Paths and pictures may not be drawn inside a text object: each closes the one open.
             switch item {
-            case .glyphs:
-                break
+            case .glyphs(let run, let origin):
+                show(run, at: origin, font: fonts[ObjectIdentifier(run.face)]!, claims: &claims, text: &text, into: &content)
             case .rule(let from, let to, let lineWidth, let gray):
+                text.close(into: &content)
                 content.number(gray.level)
                 content.op("G ")
                 content.number(lineWidth)
@@ -37,6 +33,7 @@ extension PDFRenderer {
                 content.number(to.x); content.number(to.y)
                 content.op("l S\n")
             case .fill(let rect, let gray):
+                text.close(into: &content)
                 content.number(gray.level)
                 content.op("g ")
                 text.fill = gray.level
@@ -44,6 +41,7 @@ extension PDFRenderer {
                 content.op("re f\n")
             case .image(let image, let rect):
                 guard rect.width > 0, rect.height > 0, let picture = pictures[image.path] else { continue }
+                text.close(into: &content)
                 // The unit square, its top row at the rectangle's top.
                 content.op("q ")
                 content.number(rect.width)
@@ -55,6 +53,7 @@ extension PDFRenderer {
                 content.raw(picture.name)
                 content.op(" Do Q\n")
             case .link:
+                // An annotation of the page, drawn nothing here: the text object goes on.
                 break
             }
         }
