@@ -40,6 +40,8 @@ let package = Package(
         // in a build, and its fast paths cost a fraction of glibc's (libmimalloc ships no .pc
         // file: its module map links it by name).
         .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
+        // Linked into each executable, sets mimalloc's options before the first allocation.
+        .target(name: "MimallocSetup", dependencies: ["CMimalloc"]),
 
         .target(name: "IssueModel"),
         .target(name: "IssueAssembly", dependencies: [
@@ -61,13 +63,13 @@ let package = Package(
                                                  .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .executableTarget(name: "issue", dependencies: [
             "IssueModel", "IssueAssembly", "Typesetting", "PageMakeup", "PDFOutput", "EmailRendering", "MIME", "Delivery",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"), "CMimalloc",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), "CMimalloc", "MimallocSetup",
         ]),
 
         // Benchmarks: executables, not tests (see README, "Benchmarks").
-        .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel", "CMimalloc"],
+        .executableTarget(name: "typesetting-benchmark", dependencies: ["Typesetting", "IssueAssembly", "IssueModel", "CMimalloc", "MimallocSetup"],
                           path: "Benchmarks/TypesettingBenchmark"),
-        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel", "MIME", "CMimalloc",
+        .executableTarget(name: "email-benchmark", dependencies: ["Delivery", "EmailRendering", "IssueAssembly", "IssueModel", "MIME", "CMimalloc", "MimallocSetup",
                                                                  .product(name: "Crypto", package: "swift-crypto"),
                                                                  .product(name: "_CryptoExtras", package: "swift-crypto")],
                           path: "Benchmarks/EmailBenchmark"),
