@@ -1,3 +1,5 @@
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-ft.h>
+/* Cairo's declarations; the definitions the program links are CairoOnDemand's, which open
+   libcairo when first called. */
+#include <cairo/cairo.h>
+#include <cairo/cairo-pdf.h>
+#include <cairo/cairo-ft.h>
