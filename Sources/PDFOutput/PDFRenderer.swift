@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import IssueModel
 import PageMakeup
 import Typesetting
 
@@ -183,7 +184,7 @@ struct PDFRenderer {
         let helperDone = DispatchSemaphore(value: 0)
         let helped = ProcessInfo.processInfo.activeProcessorCount > 1
         if helped {
-            Thread.detachNewThread {
+            SpareThreads.run {
                 while let index = handout.take() { run(index) }
                 helperDone.signal()
             }

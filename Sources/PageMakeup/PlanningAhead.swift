@@ -1,4 +1,5 @@
 import Foundation
+import IssueModel
 import Typesetting
 
 /// A flag one thread sets and another reads.
@@ -34,7 +35,7 @@ final class PlanningAhead: @unchecked Sendable {
         self.planner = planner
         self.planner.compact = level
         self.planner.stop = flag
-        Thread.detachNewThread { [self] in
+        SpareThreads.run { [self] in
             let planned = Result { () throws(FontError) -> [PlannedPage] in
                 try self.planner.planPages(looseness: 0, boxesAnywhere: false) { self.lentPartner() }
             }
@@ -150,7 +151,7 @@ final class BeamPartner: @unchecked Sendable {
             }
             return copy
         }
-        if !lent { Thread.detachNewThread { [self] in serve() } }
+        if !lent { SpareThreads.run { [self] in serve() } }
     }
 
     /// Runs the work it is given until `finish`.

@@ -78,7 +78,7 @@ extension PagePlanner {
         let shared = Shared()
         let done = DispatchSemaphore(value: 0)
         let makeSibling = composer.siblingMaker()
-        Thread.detachNewThread {
+        SpareThreads.run {
             defer { done.signal() }
             // Without a sibling (it could not open the fonts again) this thread sets nothing.
             guard var sibling = try? makeSibling() else { return }

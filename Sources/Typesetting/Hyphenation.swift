@@ -1,5 +1,6 @@
 import CHyphen
 import Foundation
+import IssueModel
 
 /// Where a language lets a word break, and how close to its ends.
 public struct HyphenationRules: Hashable, Sendable {
@@ -147,7 +148,7 @@ public final class Hyphenation {
     public func preload(_ languages: [String]) {
         let paths = languages.compactMap { candidatePaths(for: $0).first }
         guard !paths.isEmpty else { return }
-        Thread.detachNewThread {
+        SpareThreads.run {
             for path in paths { _ = HyphenPatterns.load(path: path) }
         }
     }

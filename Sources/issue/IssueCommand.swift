@@ -3,6 +3,7 @@ import ArgumentParser
 import CMimalloc
 import Foundation
 import IssueAssembly
+import IssueModel
 
 @main
 struct IssueCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct IssueCommand: ParsableCommand {
     /// Reading an issue's files sets things up the first time (a good part of reading a small
     /// issue): done on the other core while the command line is read.
     static func main() {
-        Thread.detachNewThread { IssueAssembler.prepare() }
+        SpareThreads.run { IssueAssembler.prepare() }
         main(nil)
     }
 }
