@@ -49,13 +49,18 @@ final class BodyFit: @unchecked Sendable {
 /// Sets story bodies in legs, balanced when they fit and cut at a line when they do not, and
 /// remembers every answer: the page search asks the same questions many times, at every compact
 /// level. The planner working ahead on the other thread shares it, so that each level finds the
-/// answers the others worked out: they are kept under a lock and worked out outside it (the
+/// answers the others worked out: they are kept under locks and worked out outside them (the
 /// same answer whichever thread works it out first).
 final class BodyFitter: @unchecked Sendable {
     let layout: Layout
     let firstBaseline: Double
-    private var cache: [Key: BodyFit] = [:]
-    private let lock = NSLock()
+    /// The answers in shards by key, each under its own lock: two planners asking at once
+    /// mostly ask different shards, and a shard's table grows without holding up the others.
+    private final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var fits: [Key: BodyFit] = [:]
+    }
+    private let shards = (0..<16).map { _ in Shard() }
 
     struct Key: Hashable {
         var story: Int, request: Request
@@ -87,10 +92,11 @@ final class BodyFitter: @unchecked Sendable {
     /// N") and what does not fit is left; without one (-1), the legs are as short as balancing
     /// allows.
     func fit(_ blocks: [FlowBlock], key: Key) -> BodyFit {
-        if let known = lock.withLock({ cache[key] }) { return known }
+        let shard = shards[key.hashValue & 15]
+        if let known = shard.lock.withLock({ shard.fits[key] }) { return known }
         var slots: [BlockFlow.Slot]?
         let result = compute(blocks, key.request, slots: &slots)
-        lock.withLock { cache[key] = result }
+        shard.lock.withLock { shard.fits[key] = result }
         return result
     }
 
