@@ -6,7 +6,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release")
 BENCH = os.path.join(ROOT, ".build", "bench")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-SIDE_RUNS = max(RUNS, int(os.environ.get("BENCH_SIDE_RUNS", "11")))
+SIDE_RUNS = max(RUNS, int(os.environ.get("BENCH_SIDE_RUNS", "21")))
 
 def timed(command, cwd):
     """Wall time and peak memory (MB) of one process."""
@@ -20,6 +20,11 @@ def timed(command, cwd):
 
 def spread(values):
     return statistics.median(values), min(values), max(values)
+
+def libraries(binary):
+    """The shared libraries the executable loads when it starts (ldd, the vDSO left out)."""
+    listed = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.splitlines()
+    return sum(1 for l in listed if "linux-vdso" not in l and l.strip())
 
 def machine():
     model = "unknown"
@@ -131,11 +136,11 @@ def main():
         "The large issue's text set by Typst (PyPI `typst`) in the same 11 × 17 in page, 5 columns, 12 pt gutter, "
         "PT Serif 9.5 pt, justified and hyphenated: %s pages. Each Typst run is a fresh interpreter's first compile "
         "(fonts loaded; the interpreter's start and loading Typst's library, on `import typst`, not counted); each of ours "
-        "is the whole `issue build` process, its start (loading the executable and its 36 libraries, reading the command "
+        "is the whole `issue build` process, its start (loading the executable and its %d libraries, reading the command "
         "line) and its exit counted. The row *inside the process* is the same runs of the same text timed as Typst's are: "
         "from the command's start to the PDF written (`--timings`, \"in all\"), without the process's start and exit. "
         "The three were run in turn, %d times each. The ratio is the medians'; each round's own ratio (ours over the "
-        "Typst compile just before it) is beside it, median and range." % (typst_pages, SIDE_RUNS), "",
+        "Typst compile just before it) is beside it, median and range." % (typst_pages, libraries(os.path.join(BIN, "issue")), SIDE_RUNS), "",
         "| | median | range | ratio to Typst | each round's ratio |", "|---|---:|---:|---:|---:|",
         "| Typst, first compile | %.3f s | %.3f–%.3f s | 1.00 | |" % side["typst"],
         "| issue build, the same text (large issue without its pictures) | %.3f s | %.3f–%.3f s | %.2f | %.2f (%.2f–%.2f) |"
