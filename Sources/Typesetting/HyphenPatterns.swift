@@ -70,35 +70,26 @@ final class HyphenPatterns: @unchecked Sendable {
         // fifth less time). A file with more nodes is read again into a table twice as large.
         var capacity = 1024
         while capacity < file.count / 4 { capacity <<= 1 }
-        var made: Trie?
-        while made == nil {
-            switch Self.trie(file, lines: lines.dropFirst(), latin1: latin1, capacity: capacity) {
-            case .refused: return nil
-            case .tooSmall: capacity <<= 1
-            case .made(let trie): made = trie
-            }
-        }
-        guard let trie = made else { return nil }
-        let (keys, targets, nodeCount, patternAt, values) = (trie.keys, trie.targets, trie.nodeCount, trie.patternAt, trie.values)
-        let mask = capacity - 1
-        var valueStart = [Int32](repeating: 0, count: nodeCount)
-        var valueCount = [UInt8](repeating: 0, count: nodeCount)
+        guard let trie = Self.trie(file, lines: lines.dropFirst(), latin1: latin1, capacity: capacity) else { return nil }
+        var valueStart = [Int32](repeating: 0, count: trie.nodeCount)
+        var valueCount = [UInt8](repeating: 0, count: trie.nodeCount)
         // A pattern given twice: the later one holds, as the file reads.
-        for p in patternAt {
+        for p in trie.patternAt {
             valueStart[Int(p.node)] = p.start
             valueCount[Int(p.node)] = p.count
         }
-        self.keys = keys
-        self.targets = targets
-        self.mask = mask
+        self.keys = trie.keys
+        self.targets = trie.targets
+        self.mask = trie.keys.count - 1
         self.valueStart = valueStart
         self.valueCount = valueCount
-        self.values = values
+        self.values = trie.values
         self.leftMinimum = trie.left
         self.rightMinimum = trie.right
     }
 
-    /// The trie of a file's patterns as `init(file:)` reads them, in a table of `capacity`.
+    /// The trie of a file's patterns as `init(file:)` reads them: its table (a power of two),
+    /// where each pattern's values start, and the file's settings.
     private struct Trie {
         var keys: [UInt32], targets: [Int32], nodeCount: Int
         var patternAt: [(node: Int32, start: Int32, count: UInt8)]
@@ -106,18 +97,14 @@ final class HyphenPatterns: @unchecked Sendable {
         var left: Int, right: Int
     }
 
-    private enum TrieReading {
-        case made(Trie)
-        /// Not a file this reader takes (see the type's note).
-        case refused
-        /// More nodes than half the table.
-        case tooSmall
-    }
-
     /// The patterns of `lines` of `file` (after its encoding's line) in a trie whose table has
-    /// `capacity` slots (a power of two), read in place without bounds checks: 11,000 patterns
-    /// of the English file, 70,000 steps down the trie, before the first word is hyphenated.
-    private static func trie(_ file: [UInt8], lines: ArraySlice<Range<Int>>, latin1: Bool, capacity: Int) -> TrieReading {
+    /// `capacity` slots (a power of two), or twice that, and so on, when more than half of them
+    /// would be taken; nil for a file this reader does not take (see the type's note). Read in
+    /// place without bounds checks: 11,000 patterns of the English file, 70,000 steps down the
+    /// trie, before the first word is hyphenated.
+    private static func trie(_ file: [UInt8], lines: ArraySlice<Range<Int>>, latin1: Bool, capacity: Int) -> Trie? {
+        /// Why the reading stopped early.
+        enum Stop { case refused, tooSmall }
         let mask = capacity - 1
         var keys = [UInt32](repeating: 0, count: capacity)
         var targets = [Int32](repeating: 0, count: capacity)
@@ -127,7 +114,7 @@ final class HyphenPatterns: @unchecked Sendable {
         var values: [UInt8] = []
         var letters: [UInt8] = []
         var digits: [UInt8] = []
-        var outcome: TrieReading?
+        var stop: Stop?
         file.withUnsafeBufferPointer { file in
         keys.withUnsafeMutableBufferPointer { keys in
         targets.withUnsafeMutableBufferPointer { targets in
@@ -139,7 +126,7 @@ final class HyphenPatterns: @unchecked Sendable {
                     let words = String(decoding: UnsafeBufferPointer(rebasing: file[line]), as: UTF8.self).split(separator: " ")
                     switch words.first {
                     case "NEXTLEVEL":
-                        outcome = .refused
+                        stop = .refused
                         break patterns
                     case "LEFTHYPHENMIN", "RIGHTHYPHENMIN":
                         if words.count > 1, let n = Int(words[1]), n > 0 {
@@ -161,7 +148,7 @@ final class HyphenPatterns: @unchecked Sendable {
                         digits[digits.count - 1] = b - 0x30
                         valued = valued || b > 0x30
                     } else if b == UInt8(ascii: "/") {
-                        outcome = .refused   // a non-standard pattern: libhyphen's work
+                        stop = .refused   // a non-standard pattern: libhyphen's work
                         break patterns
                     } else if latin1 && b >= 0x80 {
                         letters.append(0xC0 | (b >> 6)); digits.append(0)
@@ -179,11 +166,11 @@ final class HyphenPatterns: @unchecked Sendable {
                     if keys[slot] == 0 {
                         // Node numbers fill 24 bits of a key: a larger trie is libhyphen's.
                         if nodeCount >= 1 << 24 - 1 {
-                            outcome = .refused
+                            stop = .refused
                             break patterns
                         }
                         if nodeCount * 2 >= capacity {
-                            outcome = .tooSmall
+                            stop = .tooSmall
                             break patterns
                         }
                         keys[slot] = key + 1
@@ -200,8 +187,11 @@ final class HyphenPatterns: @unchecked Sendable {
         }
         }
         }
-        if let outcome { return outcome }
-        return .made(Trie(keys: keys, targets: targets, nodeCount: nodeCount, patternAt: patternAt, values: values, left: left, right: right))
+        switch stop {
+        case .refused: return nil
+        case .tooSmall: return trie(file, lines: lines, latin1: latin1, capacity: capacity << 1)
+        case nil: return Trie(keys: keys, targets: targets, nodeCount: nodeCount, patternAt: patternAt, values: values, left: left, right: right)
+        }
     }
 
     private static func hash(_ key: UInt32) -> Int {
