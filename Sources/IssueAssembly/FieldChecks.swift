@@ -1,4 +1,5 @@
 import Foundation
+import IssueModel
 
 /// Shapes of values the YAML files hold: language tags, web addresses, mailboxes, names.
 enum FieldChecks {
@@ -81,7 +82,7 @@ enum FieldChecks {
         while let open = rest.range(of: "{{") {
             let after = rest[open.upperBound...]
             guard let close = after.range(of: "}}") else { break }
-            names.append(after[..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            names.append(after[..<close.lowerBound].trimmingWhitespace())
             rest = after[close.upperBound...]
         }
         return names

@@ -150,21 +150,25 @@ public enum IssueAssembler {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         var slugs: [String: String] = [:]
         var toRead: [String] = []
+        // Where the folder really is, links resolved once: a file in it that is no link is
+        // there too, and one lstat tells which it is.
+        let realFolder = IssuePaths.canonical(folder)
         for name in names where !isIgnorable(name) {
             let path = (folder as NSString).appendingPathComponent(name)
             let shown = paths.display(path)
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            let kind = FileStatus(path: path)?.kind
+            let isLink = kind == .symbolicLink
+            if (isLink ? FileStatus(path: path, followingLinks: true)?.kind : kind) == .directory {
                 diagnostics.append(.warning("'\(name)' is a folder inside articles/; it is ignored", at: SourceLocation(file: shown)))
                 continue
             }
             let ext = (name as NSString).pathExtension.lowercased()
-            guard IssuePaths.isInside(IssuePaths.canonical(path), folder: paths.week) else {
+            let real = isLink ? IssuePaths.canonical(path) : realFolder + "/" + name
+            guard IssuePaths.isInside(real, folder: paths.week) else {
                 diagnostics.append(.error("'\(name)' is a link to a file outside the issue folder", at: SourceLocation(file: shown),
                                           hint: "copy the article into articles/ instead of linking to it"))
                 continue
             }
-            let kind = FileStatus(path: path)?.kind
             guard kind == .regular || kind == .symbolicLink else {
                 diagnostics.append(.error("'\(name)' is not a regular file", at: SourceLocation(file: shown)))
                 continue
@@ -209,7 +213,7 @@ public enum IssueAssembler {
         var listed: [Article] = []
         var seen: Set<String> = []
         for entry in order {
-            var name = entry.name.trimmingCharacters(in: .whitespaces)
+            var name = entry.name.trimmingWhitespace()
             if articleExtensions.contains((name as NSString).pathExtension.lowercased()) {
                 name = (name as NSString).deletingPathExtension
             }

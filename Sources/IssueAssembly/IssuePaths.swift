@@ -18,11 +18,33 @@ public struct IssuePaths: Sendable {
         self.workingFolder = Self.canonical(workingFolder)
     }
 
-    /// Absolute, standardised, with symbolic links resolved as far as the path exists.
+    /// Absolute, with symbolic links resolved as far as the path exists: realpath(3) of the
+    /// longest leading part that exists (`..` taken where the system takes it, after a link's
+    /// target), the rest appended with `.` and `..` taken out as written. (Foundation's
+    /// `resolvingSymlinksInPath` left a path wholly unresolved when any part was missing, and
+    /// cost 80 µs a call, on the way to every article.)
     static func canonical(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path
-            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
-        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        func real(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        if let whole = real(absolute) { return whole }
+        let parts = absolute.split(separator: "/")
+        var kept = parts.count - 1
+        var base = "/"
+        while kept > 0 {
+            if let resolved = real("/" + parts[..<kept].joined(separator: "/")) { base = resolved; break }
+            kept -= 1
+        }
+        var out = base.split(separator: "/")
+        for part in parts[kept...] {
+            if part == "." { continue }
+            if part == ".." { _ = out.popLast(); continue }
+            out.append(part)
+        }
+        return "/" + out.joined(separator: "/")
     }
 
     /// The last component of a folder's path, symbolic links resolved: a week's name.
@@ -50,7 +72,7 @@ public struct IssuePaths: Sendable {
 
     /// Resolves a path written in an article or issue.yaml against the week's folder.
     func resolve(_ written: String) -> Resolution {
-        let trimmed = written.trimmingCharacters(in: .whitespaces)
+        let trimmed = written.trimmingWhitespace()
         if trimmed.isEmpty { return .invalid("the path is empty") }
         if Self.hasScheme(trimmed) { return .url }
         if trimmed.hasPrefix("/") || trimmed.hasPrefix("~") { return .outside }

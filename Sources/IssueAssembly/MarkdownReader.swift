@@ -128,7 +128,7 @@ struct MarkdownConverter {
         case CMARK_NODE_CODE_BLOCK:
             var code = node.literal
             if code.hasSuffix("\n") { code.removeLast() }
-            return [Block(.codeBlock(info: node.fenceInfo.trimmingCharacters(in: .whitespaces), code: code), at: loc)]
+            return [Block(.codeBlock(info: node.fenceInfo.trimmingWhitespace(), code: code), at: loc)]
         case CMARK_NODE_THEMATIC_BREAK:
             return [Block(.thematicBreak, at: loc)]
         case CMARK_NODE_HTML_BLOCK:
@@ -293,7 +293,7 @@ struct MarkdownConverter {
     /// dispatch's dateline.
     static func recogniseDateline(_ inlines: [Inline]) -> [Inline] {
         guard inlines.count >= 2, case .strong(let lead) = inlines[0], case .text(let after) = inlines[1] else { return inlines }
-        let dateline = lead.plainText.trimmingCharacters(in: .whitespaces)
+        let dateline = lead.plainText.trimmingWhitespace()
         let rest = after.drop(while: { $0 == " " || $0 == "\u{00A0}" })
         guard !dateline.isEmpty, dateline.count <= 80, rest.first == "—" || rest.first == "–",
               lead.allSatisfy({ if case .text = $0 { return true } else { return false } }) else { return inlines }

@@ -8,10 +8,16 @@ import Yams
 /// Values are read from the composed node tree, not decoded: `title: 1984` stays the text "1984",
 /// and `priority: high` is our error with our words, not a decoding exception.
 struct YAMLFields {
-    /// Merge keys only: Yams's default resolver compiles a regular expression for every
-    /// YAML 1.1 type (booleans, numbers, dates …) the first time it is used, and the fields
-    /// here read each scalar as its text.
-    private static let resolver = Resolver.basic.appending(.merge)
+    /// No implicit types: the fields here read each scalar as its text. Yams's default resolver
+    /// compiles a regular expression for every YAML 1.1 type (booleans, numbers, dates, merge
+    /// keys) the first time it is used, which loads ICU (2 ms of a build), and matches every
+    /// scalar against them. A merge key (`<<`) is read as the key it is written as, as it
+    /// always was here (the mapping is not flattened).
+    private static let resolver = Resolver.basic
+    /// Nothing is constructed from the nodes (they are read field by field), so no table of
+    /// constructors: Yams's default one is a dictionary of its types made on first use.
+    /// (Immutable: a final class of `let` tables, which Yams does not mark Sendable.)
+    nonisolated(unsafe) private static let constructor = Constructor([:], [:], [:])
 
     let file: String
     /// Added to libyaml's 1-based line to give the line in the file (front matter starts on line 2).
@@ -45,9 +51,8 @@ struct YAMLFields {
         }
         let root: Node?
         do {
-            // UTF-8 named, not Yams's default, which reads the whole environment on every parse;
-            // scalars are read here as written, so only merge keys (`<<`) need resolving.
-            root = try Yams.compose(yaml: yaml, Self.resolver, .default, .utf8)
+            // UTF-8 named, not Yams's default, which reads the whole environment on every parse.
+            root = try Yams.compose(yaml: yaml, Self.resolver, Self.constructor, .utf8)
         } catch let error as YamlError {
             diagnostics.append(diagnostic(for: error, file: file, offset: offset, fallback: start))
             return nil
@@ -193,7 +198,7 @@ struct YAMLFields {
     /// A whole number within `range`.
     mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let s = scalar(key, expecting: "a whole number") else { return nil }
-        let written = s.string.trimmingCharacters(in: .whitespaces)
+        let written = s.string.trimmingWhitespace()
         guard let n = Int(written) else {
             report(.error("'\(key)' must be a whole number, not '\(Self.clip(written))'", at: location(of: s.mark),
                           hint: "for example '\(key): \(range.lowerBound)'"))
@@ -222,7 +227,7 @@ struct YAMLFields {
     /// A number within `range`.
     mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
         guard let s = scalar(key, expecting: "a number") else { return nil }
-        guard let n = Double(s.string.trimmingCharacters(in: .whitespaces)), n.isFinite else {
+        guard let n = Double(s.string.trimmingWhitespace()), n.isFinite else {
             report(.error("'\(key)' must be a number, not '\(Self.clip(s.string))'", at: location(of: s.mark)))
             return nil
         }
@@ -251,10 +256,10 @@ struct YAMLFields {
     }
 
     static func points(_ written: String) -> Double? {
-        let text = written.trimmingCharacters(in: .whitespaces).lowercased()
+        let text = written.trimmingWhitespace().lowercased()
         let units: [(String, Double)] = [("pt", 1), ("in", 72), ("mm", 72 / 25.4), ("cm", 72 / 2.54), ("pc", 12)]
         for (unit, factor) in units where text.hasSuffix(unit) {
-            guard let n = Double(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
+            guard let n = Double(text.dropLast(unit.count).trimmingWhitespace()), n.isFinite else { return nil }
             return n * factor
         }
         guard let n = Double(text), n.isFinite else { return nil }
@@ -271,7 +276,7 @@ struct YAMLFields {
     /// A calendar date written `YYYY-MM-DD`.
     mutating func date(_ key: String) -> IssueDate? {
         guard let s = scalar(key, expecting: "a date like 2026-12-03") else { return nil }
-        let written = s.string.trimmingCharacters(in: .whitespaces)
+        let written = s.string.trimmingWhitespace()
         guard let date = IssueDate(iso: written) else {
             report(.error("'\(key)' is not a date: '\(Self.clip(written))'", at: location(of: s.mark),
                           hint: "write the date as YYYY-MM-DD, for example 2026-12-03"))

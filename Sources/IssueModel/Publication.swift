@@ -87,4 +87,17 @@ extension StringProtocol {
         while s.last == " " { s.removeLast() }
         return String(s)
     }
+
+    /// Without the white space at either end that `CharacterSet.whitespaces` names (a tab and
+    /// every space separator, Zs), compared scalar by scalar: Foundation's
+    /// `trimmingCharacters(in:)` goes through NSString, and this runs for every field read.
+    public func trimmingWhitespace() -> String {
+        func isWhitespace(_ u: Unicode.Scalar) -> Bool {
+            u.value < 0x80 ? u.value == 0x20 || u.value == 0x09 : u.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = Substring(self).unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
 }

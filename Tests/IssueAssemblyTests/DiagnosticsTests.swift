@@ -154,6 +154,30 @@ final class DiagnosticsTests: XCTestCase {
                                               "'03-pipe.md' is not a regular file"])
     }
 
+    /// Paths through linked folders are followed where they lead: a picture in a linked folder
+    /// inside the issue is found, a missing one there is reported missing (shown where it would
+    /// be), `..` after a link is taken from the link's target (`gallery/../real` is the
+    /// target's sibling, as the system opens it), and a link in articles/ to a folder is a folder.
+    func testPathsThroughLinkedFoldersAreResolvedWhereTheLinksLead() throws {
+        let scratch = try ScratchIssue(articles: [
+            "01-found.md": "---\ntitle: Found\nimage: images/gallery/pic.png\n---\nText.\n",
+            "02-missing.md": "---\ntitle: Missing\nimage: images/gallery/none.png\n---\nText.\n",
+            "03-dotdot.md": "---\ntitle: Up\nimage: images/gallery/../real/pic.png\n---\nText.\n",
+        ])
+        defer { scratch.remove() }
+        try scratch.write("issues/2026-12-03/pictures/real/pic.png", try Data(contentsOf: FixturePaths.fixture("images/tall.png")))
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: scratch.week.appendingPathComponent("images/gallery").path,
+                                  withDestinationPath: scratch.week.appendingPathComponent("pictures/real").path)
+        try fm.createSymbolicLink(atPath: scratch.week.appendingPathComponent("articles/more").path,
+                                  withDestinationPath: scratch.week.appendingPathComponent("pictures").path)
+        let found = diagnostics(scratch).sortedForPrinting()
+        XCTAssertEqual(found.map(\.message), [
+            "the image 'images/gallery/none.png' does not exist (issues/2026-12-03/pictures/real/none.png)",
+            "'more' is a folder inside articles/; it is ignored",
+        ], "\(found)")
+    }
+
     func testAnArticleOverFourMegabytesIsRefusedEvenThroughALinkInsideTheFolder() throws {
         let scratch = try ScratchIssue()
         defer { scratch.remove() }
