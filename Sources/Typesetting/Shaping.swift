@@ -109,6 +109,18 @@ final class Shaper {
 
     deinit { hb_buffer_destroy(buffer) }
 
+    /// Each style number's chain of faces, once asked for: looked up for every word shaped.
+    @exclusivity(unchecked) private var chainsByNumber: [[FontFace]?] = []
+
+    /// The chain of faces of the style numbered `number`.
+    private func faceChain(number: Int) throws(FontError) -> [FontFace] {
+        if number < chainsByNumber.count, let chain = chainsByNumber[number] { return chain }
+        let chain = try faceChain(for: styles[number].style)
+        while chainsByNumber.count <= number { chainsByNumber.append(nil) }
+        chainsByNumber[number] = chain
+        return chain
+    }
+
     /// The requested face, then the library's fallbacks.
     func faceChain(for style: TextStyle) throws(FontError) -> [FontFace] {
         let key = FaceKey(family: style.family, bold: style.bold, italic: style.italic)
@@ -200,9 +212,11 @@ final class Shaper {
 
     /// Twice the table, every entry placed again.
     private func grow() {
-        let old = table
-        table = Array(repeating: nil, count: old.count * 2)
-        for case let entry? in old {
+        var old = Array(repeating: nil, count: table.count * 2) as [(hash: UInt64, style: Int, bytes: [UInt8], shaped: ShapedText)?]
+        swap(&old, &table)
+        // Each entry moved, not copied: no count of references taken and given back for each.
+        for index in old.indices {
+            guard let entry = old[index].take() else { continue }
             var slot = Int(truncatingIfNeeded: entry.hash) & (table.count - 1)
             while table[slot] != nil { slot = (slot + 1) & (table.count - 1) }
             table[slot] = entry
@@ -213,7 +227,7 @@ final class Shaper {
     /// in one piece, its UTF-8 offsets the clusters as they are. Nil for anything else.
     private func shapeASCII(_ text: String, style number: Int) throws(FontError) -> ShapedText? {
         let style = styles[number].style
-        let chain = try faceChain(for: style)
+        let chain = try faceChain(number: number)
         let face = chain[0]
         let covered: [Bool]
         if let known = asciiCoverage[ObjectIdentifier(face)] {
@@ -274,7 +288,7 @@ final class Shaper {
     /// Any text: characters each set in the first face of the chain that has them.
     private func shapeUncached(_ text: String, style number: Int) throws(FontError) -> ShapedText {
         let style = styles[number].style
-        let chain = try faceChain(for: style)
+        let chain = try faceChain(number: number)
         let (size, rise) = sizeAndRise(style, face: chain[0])
 
         // The text HarfBuzz sees: upper-cased for small capitals, with a map from its UTF-8
