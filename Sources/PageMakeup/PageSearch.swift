@@ -42,6 +42,11 @@ extension ModularPlanner {
         let limit = 4 * (stories.count + 4) + 8
         var beam = [Partial(last: nil, state: State(remaining: Array(stories.indices), nextID: 0), cost: 0)]
         var best: Partial?
+        // A page of house boxes padding a finished edition depends on its number and the boxes
+        // used before it only (no story is left to place): its templates are planned once for
+        // every edition that comes to it, dozens of them at the end of a search.
+        struct PaddingKey: Hashable { var number: Int, used: BoxSet }
+        var paddings: [PaddingKey: [(page: PlannedPage, used: BoxSet)]] = [:]
         func total(_ p: Partial) -> Double { p.cost + (p.pageCount % multiple == 0 ? 0 : 100_000) }
         while !beam.isEmpty {
             if stop?.isSet == true { return [] }
@@ -80,10 +85,22 @@ extension ModularPlanner {
             for var partial in next {
                 if partial.isDone {
                     while partial.pageCount % multiple != 0 && partial.pageCount < limit {
-                        // The cheapest page of house boxes (the first of the cheapest).
-                        let padded = try trials(after: partial, limit: limit, looseness: looseness, boxesAnywhere: true)
-                        guard let cheapest = padded.min(by: { $0.cost < $1.cost }) else { break }
-                        partial = cheapest
+                        // The cheapest page of house boxes (the first of the cheapest), as the
+                        // edition's cost with it is compared.
+                        let key = PaddingKey(number: partial.pageCount + 1, used: partial.state.used)
+                        let pages: [(page: PlannedPage, used: BoxSet)]
+                        if let known = paddings[key] {
+                            pages = known
+                        } else {
+                            pages = try trials(after: partial, limit: limit, looseness: looseness, boxesAnywhere: true)
+                                .map { ($0.last!.page, $0.state.used) }
+                            paddings[key] = pages
+                        }
+                        let base = partial.cost
+                        guard let cheapest = pages.min(by: { base + $0.page.cost < base + $1.page.cost }) else { break }
+                        var state = partial.state
+                        state.used = cheapest.used
+                        partial = Partial(last: Pages(cheapest.page, after: partial.last), state: state, cost: base + cheapest.page.cost)
                     }
                     if best == nil || total(partial) < total(best!) { best = partial }
                 } else {

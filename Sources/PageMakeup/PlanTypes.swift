@@ -33,7 +33,7 @@ enum HouseBox: Hashable, Comparable {
 /// House boxes a partial edition has used: a bit per box, looked at for every box of every
 /// column group the search tries (notices past the sixty-first, which few papers have, in a
 /// set beside).
-struct BoxSet: Equatable {
+struct BoxSet: Hashable {
     private var bits: UInt64 = 0
     private var more: Set<Int> = []
 
