@@ -94,7 +94,7 @@ final class HyphenDictionary {
 /// an article's `lang`, with per-language limits.
 public final class Hyphenation {
     public let folder: String
-    public var rules: [String: HyphenationRules]
+    public var rules: [String: HyphenationRules] { didSet { lastLanguage = nil } }
     private var dictionaries: [String: HyphenDictionary?] = [:]
     /// Points found, by language and word.
     private var cache: [String: [String: [Int]]] = [:]
@@ -181,14 +181,29 @@ public final class Hyphenation {
     /// `points(in:language:)` gives them, without making a string of it or keeping the answer
     /// (the typesetter keeps a word's breaks with its shape).
     func points(asciiWord word: UnsafeBufferPointer<UInt8>, language: String) -> [Int] {
-        let rule = rules(for: language)
+        let (rule, found) = rulesAndDictionary(for: language)
         guard word.count >= rule.minimumWordLength, word.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
-              !word.allSatisfy({ $0 <= 0x5A }), let dict = dictionary(for: language) else { return [] }
+              !word.allSatisfy({ $0 <= 0x5A }), let dict = found else { return [] }
         let points = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { lower in
             for (i, b) in word.enumerated() { lower[i] = b | 0x20 }
             return dict.points(letters: UnsafeBufferPointer(lower))
         }
         return points.sorted().filter { $0 >= rule.leftMinimum && word.count - $0 >= rule.rightMinimum }
+    }
+
+    /// The last language asked for, with its rules and dictionary: every word of a paragraph
+    /// asks for the same, and finding them again by the language's name (split at its region
+    /// when the rules have none for it) cost more than matching the word.
+    private var lastLanguage: String?
+    private var lastRules = HyphenationRules()
+    private var lastDictionary: HyphenDictionary?
+
+    private func rulesAndDictionary(for language: String) -> (HyphenationRules, HyphenDictionary?) {
+        if language == lastLanguage { return (lastRules, lastDictionary) }
+        lastRules = rules(for: language)
+        lastDictionary = dictionary(for: language)
+        lastLanguage = language
+        return (lastRules, lastDictionary)
     }
 
     private func computePoints(in word: String, language: String) -> [Int] {
