@@ -72,7 +72,7 @@ public enum IssueAssembler {
         var read = [Read](repeating: Read(), count: 2 + files.count)
         read.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: 2 + files.count) { index in
+            SpareThreads.onEveryCore(2 + files.count) { index in
                 var done = Read()
                 switch index {
                 case 0:

@@ -299,7 +299,7 @@ struct PDFRenderer {
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let work = body
                 // Each call writes its own slot.
-                DispatchQueue.concurrentPerform(iterations: count) { (out + $0).pointee = work($0) }
+                SpareThreads.onEveryCore(count) { (out + $0).pointee = work($0) }
             }
         }
         return results

@@ -60,4 +60,44 @@ final class SpareThreadsTests: XCTestCase {
         XCTAssertEqual(group.wait(timeout: .now() + 20), .success)
         XCTAssertEqual(counter.runs, [Int](repeating: 1, count: 200))
     }
+
+    /// Work shared out on every core: each index once, and none still running when it returns.
+    func testOnEveryCoreCallsEachIndexOnceAndReturnsWhenAllHave() {
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock()
+            var counts: [Int]
+            var running = 0
+            init(_ n: Int) { counts = [Int](repeating: 0, count: n) }
+        }
+        for count in [0, 1, 2, 3, 257] {
+            let calls = Calls(count)
+            SpareThreads.onEveryCore(count) { index in
+                calls.lock.withLock { calls.running += 1 }
+                Thread.sleep(forTimeInterval: 0.0001)
+                calls.lock.withLock {
+                    calls.counts[index] += 1
+                    calls.running -= 1
+                }
+            }
+            calls.lock.withLock {
+                XCTAssertEqual(calls.counts, [Int](repeating: 1, count: count), "count \(count)")
+                XCTAssertEqual(calls.running, 0, "a call was still running after it returned (count \(count))")
+            }
+        }
+    }
+
+    /// The closure given is not escaping: every thread lets go of it before the call returns.
+    /// (A helper that signalled it was done while still holding the closure made Swift's
+    /// escape check stop the process, now and then, in a loop like this one.)
+    func testOnEveryCoreLetsGoOfItsClosureBeforeItReturns() {
+        final class Total: @unchecked Sendable {
+            let lock = NSLock()
+            var sum = 0
+        }
+        let total = Total()
+        for _ in 0..<3_000 {
+            SpareThreads.onEveryCore(4) { index in total.lock.withLock { total.sum += index } }
+        }
+        XCTAssertEqual(total.sum, 3_000 * 6)
+    }
 }
