@@ -130,8 +130,9 @@ final class PlanningAhead: @unchecked Sendable {
 /// two, or a looser attempt, does not leave a core idle.
 final class BeamPartner: @unchecked Sendable {
     private var planner: ModularPlanner
-    private let go = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
+    /// Handed back and forth at every page (see `Handoff`).
+    private let go = Handoff()
+    private let done = Handoff()
     private var work: ((inout ModularPlanner) -> Void)?
     private var finished = false
 
