@@ -25,17 +25,12 @@ public struct IssuePaths: Sendable {
     /// cost 80 µs a call, on the way to every article.)
     static func canonical(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        func real(_ path: String) -> String? {
-            guard let resolved = realpath(path, nil) else { return nil }
-            defer { free(resolved) }
-            return String(cString: resolved)
-        }
-        if let whole = real(absolute) { return whole }
+        if let whole = realPath(absolute) { return whole }
         let parts = absolute.split(separator: "/")
         var kept = parts.count - 1
         var base = "/"
         while kept > 0 {
-            if let resolved = real("/" + parts[..<kept].joined(separator: "/")) { base = resolved; break }
+            if let resolved = realPath("/" + parts[..<kept].joined(separator: "/")) { base = resolved; break }
             kept -= 1
         }
         var out = base.split(separator: "/")

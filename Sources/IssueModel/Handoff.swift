@@ -3,9 +3,9 @@ import Foundation
 /// A semaphore whose waiter spins for a short while before it sleeps, for handoffs between
 /// threads where the wait is usually shorter than waking a sleeping thread: on the benchmark's
 /// virtual machine a thread asleep on a futex takes 50 µs to run again once signalled (400 µs
-/// one time in a hundred), which the page search paid at every page it shared out and a pass
-/// shared between two threads at its end. A waiter that has spun `spin` without a signal sleeps
-/// as on a semaphore; the core it spins on has nothing else of the program's to run meanwhile.
+/// one time in a hundred), which the page search paid twice at every page it shared out with
+/// its partner (`BeamPartner`). A waiter that has spun `spin` without a signal sleeps as on a
+/// semaphore; the core it spins on has nothing else of the program's to run meanwhile.
 public final class Handoff: @unchecked Sendable {
     private let lock = NSLock()
     private var available = 0

@@ -1,4 +1,5 @@
 import Foundation
+import IssueModel
 
 /// Liang's hyphenation patterns (a libhyphen `.dic` file) in a trie of UTF-8 bytes, matched
 /// here rather than by libhyphen: loading libhyphen's state machine for the English patterns
@@ -32,12 +33,8 @@ final class HyphenPatterns: @unchecked Sendable {
     /// The patterns of the file at `path`, read once per process; nil when it is not a file
     /// this reader takes (see the type's note) or cannot be read.
     static func load(path: String) -> HyphenPatterns? {
-        // The file's own path (links resolved by realpath(3), not Foundation's URL machinery,
-        // which took a tenth of a millisecond on the way to the first paragraph).
-        let key = realpath(path, nil).map { resolved in
-            defer { free(resolved) }
-            return String(cString: resolved)
-        } ?? path
+        // The file's own path, links resolved.
+        let key = realPath(path) ?? path
         return lock.withLock {
             if let known = loaded[key] { return known }
             let made = FileManager.default.contents(atPath: key).flatMap { HyphenPatterns(file: [UInt8]($0)) }

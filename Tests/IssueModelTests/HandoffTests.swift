@@ -9,8 +9,14 @@ final class HandoffTests: XCTestCase {
         let handoff = Handoff()
         handoff.signal()
         handoff.signal()
-        handoff.wait()
-        handoff.wait()
+        // Waited for on another thread, so that a lost signal fails the test rather than hangs it.
+        let returned = DispatchSemaphore(value: 0)
+        SpareThreads.run {
+            handoff.wait()
+            handoff.wait()
+            returned.signal()
+        }
+        XCTAssertEqual(returned.wait(timeout: .now() + 10), .success, "a signal given before the wait was lost")
     }
 
     /// Signalled long after the spin is over: the waiter sleeps, and wakes at the signal.
