@@ -1,15 +1,43 @@
 /// A glyph placed on a line, in points: `x` from the line's start, `y` up from the baseline.
+///
+/// Kept in 16 bytes rather than 24 (a line's glyphs are the largest part of a built issue's
+/// memory): `y` is a mark's offset or a superscript's rise, a few points, which single
+/// precision holds to far below the thousandth of a point a PDF is written in.
 public struct PositionedGlyph: Hashable, Sendable {
     public var id: UInt32
+    private var storedY: Float
     public var x: Double
-    public var y: Double
+    public var y: Double {
+        get { Double(storedY) }
+        set { storedY = Float(newValue) }
+    }
+
+    public init(id: UInt32, x: Double, y: Double) {
+        self.id = id
+        self.storedY = Float(y)
+        self.x = x
+    }
 }
 
 /// A cluster of a run, in the sense of Cairo's `cairo_show_text_glyphs`: `byteCount` bytes of
 /// the run's text set by the next `glyphCount` glyphs (an `fi` ligature: 2 bytes, 1 glyph).
+/// Kept in 8 bytes rather than 16: a line is far shorter than 4 GiB.
 public struct TextCluster: Hashable, Sendable {
-    public var byteCount: Int
-    public var glyphCount: Int
+    private var bytes: UInt32
+    private var glyphs: UInt32
+    public var byteCount: Int {
+        get { Int(bytes) }
+        set { bytes = UInt32(newValue) }
+    }
+    public var glyphCount: Int {
+        get { Int(glyphs) }
+        set { glyphs = UInt32(newValue) }
+    }
+
+    public init(byteCount: Int, glyphCount: Int) {
+        bytes = UInt32(byteCount)
+        glyphs = UInt32(glyphCount)
+    }
 }
 
 /// Glyphs of one face, size and link, with the text they set, so a PDF gives the words back.
