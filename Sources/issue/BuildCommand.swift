@@ -33,7 +33,8 @@ struct BuildCommand: ParsableCommand {
     var pngFolder: String?
 
     @Option(help: "Resolution of the PNG previews, in pixels per inch.")
-    var resolution: Double = 60
+    var resolution: Double = defaultResolution
+    static let defaultResolution = 60.0
 
     @Option(help: "Write the fit report (pages, stories, loose lines, widows, overset) as JSON to this file.")
     var report: String?
@@ -45,7 +46,8 @@ struct BuildCommand: ParsableCommand {
     var impose: Imposition.Kind?
 
     @Option(help: "The sheet for --impose: letter, a4, tabloid or a3.")
-    var sheet: String = "letter"
+    var sheet: String = defaultSheet
+    static let defaultSheet = "letter"
 
     @Flag(help: "Pictures in gray, for black-and-white printers.")
     var grayscale = false

@@ -19,9 +19,15 @@ struct IssueCommand: ParsableCommand {
     )
 
     /// Reading an issue's files sets things up the first time (a good part of reading a small
-    /// issue): done on the other core while the command line is read.
+    /// issue): done on the other core while the command line is read. A plain `issue build`
+    /// line is read without ArgumentParser (see `BuildCommand.plain`); errors from the build
+    /// go where ArgumentParser sends them.
     static func main() {
         SpareThreads.run { IssueAssembler.prepare() }
+        if let build = BuildCommand.plain(Array(CommandLine.arguments.dropFirst())) {
+            do { try build.run() } catch { exit(withError: error) }
+            return
+        }
         main(nil)
     }
 }
