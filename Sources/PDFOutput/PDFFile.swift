@@ -23,7 +23,30 @@ final class PDFFile {
         raw("%PDF-\(version)\n%\u{e2}\u{e3}\u{cf}\u{d3}\n")
     }
 
-    deinit { fclose(file) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes the file (after `finish`, or to give it up); nothing is written after.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        fclose(file)
+    }
+
+    /// The header's version, settled once the file's content is known: `version` is as long
+    /// as the one the file was opened with ("1.5" → "1.6").
+    func setVersion(_ version: String) {
+        precondition(version.utf8.count == 3, "a PDF version is three characters")
+        if written == 0 {
+            buffer.replaceSubrange(5..<8, with: Array(version.utf8))
+        } else {
+            flush()
+            fseek(file, 5, SEEK_SET)
+            _ = Array(version.utf8).withUnsafeBufferPointer { fwrite($0.baseAddress, 1, 3, file) }
+            fseek(file, 0, SEEK_END)
+        }
+    }
 
     /// A number for an object written later.
     func reserve() -> Int {

@@ -16,7 +16,6 @@ import Typesetting
 /// again to write it: for the large benchmark issue three quarters of a billion instructions,
 /// a quarter of the build. This writes the same pages in a fraction of that.
 struct PDFRenderer {
-    let document: DisplayDocument
     let options: PrintOptions
     let images: ImageSurfaces
 
@@ -93,203 +92,6 @@ struct PDFRenderer {
         var glyphs: [UInt32] { shown.indices.filter { shown[$0] }.map { UInt32($0) } }
     }
 
-    func write(to path: String) throws(PDFOutputError) {
-        guard !document.pages.isEmpty else { throw .write("a PDF without pages") }
-        // The fonts first: an OpenType font program (CFF outlines) in FontFile3 makes the file
-        // PDF 1.6; everything else here is PDF 1.5.
-        // Each face's file once (the typesetters' threads each opened their own faces of the
-        // same files), read on every core.
-        var paths: [String] = []
-        var faces: [String: FontFace] = [:]
-        var seen = Set<ObjectIdentifier>()
-        for page in document.pages {
-            for item in page.items {
-                guard case .glyphs(let run, _) = item, seen.insert(ObjectIdentifier(run.face)).inserted else { continue }
-                if faces[run.face.path] == nil {
-                    faces[run.face.path] = run.face
-                    paths.append(run.face.path)
-                }
-            }
-        }
-        let read = Self.onEveryCore(paths.count) { index -> Result<FontProgram, FontError>? in
-            Result { () throws(FontError) -> FontProgram in try FontProgram(path: paths[index]) }
-        }
-        var programs: [String: FontProgram] = [:]
-        for (index, path) in paths.enumerated() {
-            switch read[index]! {
-            case .success(let program): programs[path] = program
-            case .failure(let error): throw .font("\(faces[path]!): \(error)")
-            }
-        }
-        let file = try PDFFile(path: path, version: programs.values.contains { $0.isCFF } ? "1.6" : "1.5")
-        let catalog = file.reserve(), pagesObject = file.reserve(), resources = file.reserve()
-        let margin = options.press.map { PrintOptions.markSpace + $0.bleed } ?? 0
-
-        var fonts: [String: UsedFont] = [:]
-        var fontOrder: [UsedFont] = []
-        var pictures: [String: (name: String, object: Int)] = [:]
-        var pictureOrder: [(name: String, object: Int, image: PageImage)] = []
-        var pageObjects: [Int] = []
-        var pageHeights: [Double] = []
-        var contentObjects: [Int] = []
-
-        /// The font for a face; its program was read above, with every other face's. Found by
-        /// the face object first: a run's face, not its path hashed, for every run of the issue.
-        var fontOfFace: [ObjectIdentifier: UsedFont] = [:]
-        func font(for face: FontFace) -> UsedFont {
-            if let known = fontOfFace[ObjectIdentifier(face)] { return known }
-            if let known = fonts[face.path] {
-                fontOfFace[ObjectIdentifier(face)] = known
-                return known
-            }
-            let used = UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: programs[face.path]!)
-            fonts[face.path] = used
-            fontOfFace[ObjectIdentifier(face)] = used
-            fontOrder.append(used)
-            return used
-        }
-
-        // In page order, what depends on the pages before: the fonts, pictures and objects in
-        // the order they are first met, the glyphs shown and the text each glyph stands for,
-        // the links and the page objects. A page's content stream depends only on that: the
-        // other core writes and compresses each page's as soon as this pass is past it; then
-        // both cut the fonts (one each of the faces met, `paths`) and do the pages left.
-        let pages = document.pages
-        let handout = Handout()
-        let streams = Slots<(bytes: [UInt8], deflated: [UInt8]?)>(count: pages.count)
-        /// Per page, what its content stream reads, fixed once the pass is past the page: the
-        /// fonts and pictures named so far, and the page's clusters whose first glyph already
-        /// stands for another text (shown with ActualText), by their place among its clusters.
-        let inputs = Slots<(fonts: [ObjectIdentifier: UsedFont], pictures: [String: (name: String, object: Int)], conflicts: [Int])>(
-            count: pages.count)
-        // A font's widths and ToUnicode map are made with its subset, its dictionaries only
-        // written after.
-        let usedFonts = Slots<UsedFont>(count: paths.count)
-        let parts = Slots<FontParts>(count: paths.count), subsets = Slots<(bytes: [UInt8], deflated: [UInt8]?)>(count: paths.count)
-        nonisolated(unsafe) let renderer = self
-        /// Task `index`: a page's content stream, then (after the pages) a font's subset and
-        /// parts; each writes its own slot.
-        @Sendable func run(_ index: Int) {
-            if index < pages.count {
-                guard let input = inputs[index] else { return }
-                let bytes = renderer.content(of: pages[index], margin: margin, fonts: input.fonts, pictures: input.pictures,
-                                             conflicts: input.conflicts)
-                streams[index] = (bytes, PDFFile.deflate(bytes))
-            } else if let used = usedFonts[index - pages.count] {
-                let glyphs = used.glyphs
-                parts[index - pages.count] = Self.fontParts(used, glyphs: glyphs)
-                subsets[index - pages.count] = used.program.subset(keeping: Set(glyphs)).map { ($0, PDFFile.deflate($0)) }
-            }
-        }
-        let helperDone = DispatchSemaphore(value: 0)
-        let helped = ProcessInfo.processInfo.activeProcessorCount > 1
-        if helped {
-            SpareThreads.run {
-                while let index = handout.take() { run(index) }
-                helperDone.signal()
-            }
-        }
-        // On an error below, the other thread finishes what it was given, and stops.
-        defer { handout.release(upTo: 0, last: true) }
-        for (pageIndex, page) in pages.enumerated() {
-            let width = page.width + 2 * margin, height = page.height + 2 * margin
-            var annotations: [String] = []
-            var claims = ClusterClaims()
-            for item in page.items {
-                switch item {
-                case .glyphs(let run, _):
-                    claim(run, font: font(for: run.face), into: &claims)
-                case .image(let image, let rect):
-                    guard rect.width > 0, rect.height > 0, pictures[image.path] == nil else { continue }
-                    let picture = ("Im\(pictureOrder.count + 1)", file.reserve())
-                    pictures[image.path] = picture
-                    pictureOrder.append((picture.0, picture.1, image))
-                case .link(let rect, let url):
-                    // In PDF space: y up from the bottom of the (enlarged) page.
-                    let x1 = rect.x + margin, x2 = rect.x + rect.width + margin
-                    let y1 = height - margin - rect.y - rect.height, y2 = height - margin - rect.y
-                    annotations.append("<< /Type /Annot /Subtype /Link /Rect [\(Self.format(x1)) \(Self.format(y1)) \(Self.format(x2)) \(Self.format(y2))]"
-                                       + " /Border [0 0 0] /A << /S /URI /URI \(PDFFile.literal(Self.uriBytes(url))) >> >>")
-                case .rule, .fill:
-                    break
-                }
-            }
-            inputs[pageIndex] = (fontOfFace, pictures, claims.conflicts)
-            handout.release(upTo: pageIndex + 1)
-            contentObjects.append(file.reserve())
-            var annotationRefs: [Int] = []
-            for annotation in annotations {
-                let number = file.reserve()
-                file.object(number, annotation)
-                annotationRefs.append(number)
-            }
-            let pageObject = file.reserve()
-            var dictionary = "<< /Type /Page /Parent \(pagesObject) 0 R /MediaBox [0 0 \(Self.format(width)) \(Self.format(height))]"
-            if let press = options.press {
-                let o = margin
-                dictionary += " /TrimBox [\(Self.format(o)) \(Self.format(o)) \(Self.format(o + page.width)) \(Self.format(o + page.height))]"
-                dictionary += " /BleedBox [\(Self.format(o - press.bleed)) \(Self.format(o - press.bleed)) "
-                    + "\(Self.format(o + page.width + press.bleed)) \(Self.format(o + page.height + press.bleed))]"
-            }
-            dictionary += " /Resources \(resources) 0 R /Contents \(contentObjects[contentObjects.count - 1]) 0 R"
-            if !annotationRefs.isEmpty { dictionary += " /Annots [" + annotationRefs.map { "\($0) 0 R" }.joined(separator: " ") + "]" }
-            file.object(pageObject, dictionary + " >>")
-            pageObjects.append(pageObject)
-            pageHeights.append(height)
-        }
-
-        // Every font and picture is known now, and every glyph's width and text.
-        guard fontOrder.count == paths.count else { throw .font("fonts met out of order") }
-        for (index, used) in fontOrder.enumerated() { usedFonts[index] = used }
-        handout.release(upTo: pages.count + fontOrder.count, last: true)
-        while let index = handout.take() { run(index) }
-        if helped { helperDone.wait() }
-        for index in pages.indices {
-            guard let stream = streams[index] else { continue }
-            if let deflated = stream.deflated {
-                file.stream(contentObjects[index], bytes: deflated, compress: false, filter: "/FlateDecode")
-            } else {
-                file.stream(contentObjects[index], bytes: stream.bytes, compress: false)
-            }
-        }
-        for picture in pictureOrder {
-            try writePicture(picture.image, object: picture.object, file: file)
-        }
-        // The fonts, in order.
-        for (index, used) in fontOrder.enumerated() {
-            guard let program = subsets[index], let parts = parts[index] else { throw .font("cannot subset \(used.program.path)") }
-            try writeFont(used, program: (program.bytes, program.deflated), parts: parts, file: file)
-        }
-        file.object(resources, "<< /ProcSet [/PDF /Text /ImageB /ImageC]"
-                    + (fontOrder.isEmpty ? "" : " /Font << " + fontOrder.map { "/\($0.name) \($0.object) 0 R" }.joined(separator: " ") + " >>")
-                    + (pictureOrder.isEmpty ? "" : " /XObject << " + pictureOrder.map { "/\($0.name) \($0.object) 0 R" }.joined(separator: " ") + " >>")
-                    + " >>")
-        file.object(pagesObject, "<< /Type /Pages /Kids [" + pageObjects.map { "\($0) 0 R" }.joined(separator: " ")
-                    + "] /Count \(pageObjects.count) >>")
-
-        // The outline: one level, in the order the document lists it.
-        let entries = document.outline.filter { document.pages.indices.contains($0.page) }
-        var outlines: Int?
-        if !entries.isEmpty {
-            let root = file.reserve()
-            let numbers = entries.map { _ in file.reserve() }
-            for (i, entry) in entries.enumerated() {
-                var body = "<< /Title \(PDFFile.text(entry.title)) /Parent \(root) 0 R"
-                if i > 0 { body += " /Prev \(numbers[i - 1]) 0 R" }
-                if i + 1 < numbers.count { body += " /Next \(numbers[i + 1]) 0 R" }
-                body += " /Dest [\(pageObjects[entry.page]) 0 R /XYZ 0 \(Self.format(pageHeights[entry.page] - margin - entry.y)) 0] >>"
-                file.object(numbers[i], body)
-            }
-            file.object(root, "<< /Type /Outlines /First \(numbers[0]) 0 R /Last \(numbers[numbers.count - 1]) 0 R /Count \(numbers.count) >>")
-            outlines = root
-        }
-        file.object(catalog, "<< /Type /Catalog /Pages \(pagesObject) 0 R"
-                    + (outlines.map { " /Outlines \($0) 0 R /PageMode /UseOutlines" } ?? "") + " >>")
-        let info = file.reserve()
-        file.object(info, Self.info(document.metadata))
-        try file.finish(root: catalog, info: info)
-    }
-
     /// `body(0) … body(count - 1)` on every core, in order. `body` must read only what no
     /// other call writes.
     static func onEveryCore<T>(_ count: Int, _ body: (Int) -> T?) -> [T?] {
@@ -334,7 +136,7 @@ struct PDFRenderer {
     }
 
     /// The embedded font: a Type 0 font over a CID font whose CIDs are the glyph indices.
-    private func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), parts: FontParts,
+    func writeFont(_ used: UsedFont, program cut: (subset: [UInt8], deflated: [UInt8]?), parts: FontParts,
                            file: PDFFile) throws(PDFOutputError) {
         let program = used.program
         let glyphs = parts.glyphs
@@ -425,7 +227,7 @@ struct PDFRenderer {
 
     // MARK: Pictures
 
-    private func writePicture(_ image: PageImage, object: Int, file: PDFFile) throws(PDFOutputError) {
+    func writePicture(_ image: PageImage, object: Int, file: PDFFile) throws(PDFOutputError) {
         switch try images.source(for: image) {
         case .jpeg(let bytes, let width, let height, let components):
             let space = components == 1 ? "/DeviceGray" : components == 4 ? "/DeviceCMYK" : "/DeviceRGB"

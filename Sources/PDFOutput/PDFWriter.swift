@@ -31,18 +31,16 @@ public enum PDFWriter {
         let temporary = temporaryPath(for: path)
         let finished = temporary + ".post"
         do {
-            var summary = PrintSummary(sheetSides: document.pages.count, blankPages: 0)
+            guard let imposition = options.imposition else {
+                let stream = try PDFPageStream(to: path, options: options, pageCount: document.pages.count)
+                for page in document.pages { try stream.add(page) }
+                return try stream.finish(document)
+            }
             let images = ImageSurfaces(grayscale: options.grayscale, carryAsIs: true)
             images.prepare(document.pages.flatMap { page in
                 page.items.compactMap { if case .image(let image, _) = $0 { return image } else { return nil } }
             })
-            if let imposition = options.imposition {
-                summary = try Imposing.write(document, imposition: imposition, images: images, to: temporary)
-            } else {
-                try PDFRenderer(document: document, options: options, images: images).write(to: temporary)
-                try replace(path, with: temporary)
-                return summary
-            }
+            let summary = try Imposing.write(document, imposition: imposition, images: images, to: temporary)
             // Imposed sheets come from Cairo: their boxes and PNG pictures are put in after it.
             var boxes: PDFPostPass.Boxes?
             if let press = options.press, let first = document.pages.first {

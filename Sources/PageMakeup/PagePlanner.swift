@@ -121,7 +121,10 @@ public struct PagePlanner {
         frame.top + ((y - frame.top) / layout.baseline - 1e-9).rounded(.up) * layout.baseline
     }
 
-    public func makeUp(_ issue: Issue) throws(FontError) -> MadeUpIssue {
+    /// The issue made up into pages. `drawn`, when given, is called with each page as soon as
+    /// it is drawn, in order, and the number of pages there will be: a PDF writer can start on
+    /// the pages while the rest are drawn (see `PDFPageStream`).
+    public func makeUp(_ issue: Issue, drawn: ((DisplayPage, _ pageCount: Int) -> Void)? = nil) throws(FontError) -> MadeUpIssue {
         let started = DispatchTime.now().uptimeNanoseconds
         // The issue's hyphenation patterns read on another thread while the masthead is set.
         typesetter.hyphenation.preload(Set(issue.articles.map(\.language)).sorted())
@@ -191,9 +194,10 @@ public struct PagePlanner {
         }
         for page in plan {
             drawing.pageCount = pages.count
-            let drawn = try draw(page, issue: issue, infos: infos, planner: &planner, shared: shared, state: &drawing)
-            pages.append(drawn.0)
-            pageReports.append(drawn.1)
+            let made = try draw(page, issue: issue, infos: infos, planner: &planner, shared: shared, state: &drawing)
+            pages.append(made.0)
+            pageReports.append(made.1)
+            drawn?(made.0, plan.count)
         }
         let outline = drawing.outline, placements = drawing.placements, storyPages = drawing.storyPages, storyJumps = drawing.storyJumps
 

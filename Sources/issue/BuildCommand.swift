@@ -89,6 +89,29 @@ struct BuildCommand: ParsableCommand {
             try fail(diagnostics, folder: folder)
         }
 
+        let pdf = output ?? defaultOutput(for: folder)
+        var options = PrintOptions(grayscale: grayscale)
+        if press { options.press = PrintOptions.Press(bleed: pageLayout.bleed) }
+        if let impose, let size = Imposition.sheets[sheet.lowercased()] {
+            options.imposition = Imposition(kind: impose, sheetWidth: size.0, sheetHeight: size.1)
+        }
+        // Unless the pages are imposed, the PDF is written as they are drawn: the other core
+        // writes the content streams of the pages drawn so far (see `PDFPageStream`).
+        var stream: PDFPageStream?
+        var streamError: (any Error)?
+        let streamed: ((DisplayPage, Int) -> Void)? = options.imposition != nil ? nil : { page, pageCount in
+            guard streamError == nil else { return }
+            do {
+                if stream == nil {
+                    try Self.createFolder(of: pdf)
+                    stream = try PDFPageStream(to: pdf, options: options, pageCount: pageCount)
+                }
+                try stream?.add(page)
+            } catch {
+                streamError = error
+            }
+        }
+
         let madeUp: MadeUpIssue
         // Kept until the process ends (see the end of `run`): the typesetter's caches with it.
         var planner: PagePlanner
@@ -99,25 +122,24 @@ struct BuildCommand: ParsableCommand {
             if let threads = ProcessInfo.processInfo.environment["ISSUE_THREADS"].flatMap(Int.init), threads >= 1 {
                 planner.threads = threads
             }
-            madeUp = try planner.makeUp(issue)
+            madeUp = try planner.makeUp(issue, drawn: streamed)
         } catch {
+            stream?.cancel()
             diagnostics.append(.error("\(error)", at: SourceLocation(file: pageLayout.file)))
             try fail(diagnostics, folder: folder)
         }
         diagnostics += madeUp.diagnostics
 
-        let pdf = output ?? defaultOutput(for: folder)
         var printed = PrintSummary(sheetSides: 0, blankPages: 0)
         let writing = Date()
         do {
-            try FileManager.default.createDirectory(atPath: (pdf as NSString).deletingLastPathComponent.isEmpty ? "."
-                                                    : (pdf as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            var options = PrintOptions(grayscale: grayscale)
-            if press { options.press = PrintOptions.Press(bleed: pageLayout.bleed) }
-            if let impose, let size = Imposition.sheets[sheet.lowercased()] {
-                options.imposition = Imposition(kind: impose, sheetWidth: size.0, sheetHeight: size.1)
+            if let streamError { throw streamError }
+            if let stream {
+                printed = try stream.finish(madeUp.document)
+            } else {
+                try Self.createFolder(of: pdf)
+                printed = try PDFWriter.writePDF(madeUp.document, to: pdf, options: options)
             }
-            printed = try PDFWriter.writePDF(madeUp.document, to: pdf, options: options)
             if let pngFolder {
                 try PDFWriter.writePNGs(madeUp.document, to: pngFolder,
                                         basename: (folder as NSString).lastPathComponent, resolution: resolution)
@@ -128,6 +150,7 @@ struct BuildCommand: ParsableCommand {
                 try encoder.encode(madeUp.report).write(to: URL(fileURLWithPath: report), options: .atomic)
             }
         } catch {
+            stream?.cancel()
             diagnostics.append(.error("\(error)", at: nil))
             try fail(diagnostics, folder: folder)
         }
@@ -163,6 +186,12 @@ struct BuildCommand: ParsableCommand {
         // of the issue object by object (the system frees the memory at once).
         fflush(nil)
         Foundation.exit(0)
+    }
+
+    /// The folder the PDF goes in, made if missing.
+    private static func createFolder(of pdf: String) throws {
+        let folder = (pdf as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
     }
 
     private func defaultOutput(for week: String) -> String {
