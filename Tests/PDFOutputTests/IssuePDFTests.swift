@@ -24,25 +24,24 @@ final class IssuePDFTests: XCTestCase {
     }
 
     /// The sample made up in a layout, not yet written.
-    static func buildWithoutWriting(layout name: String) throws -> MadeUp {
+    /// The sample issue read, in layout `name`, and a typesetter with the tool's fonts.
+    static func sampleIssue(layout name: String) throws -> (issue: Issue, typesetter: Typesetter) {
         let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
                                                workingFolder: Self.root.path)
         var issue = try XCTUnwrap(assembly.issue)
         let read = LayoutReader.read(name: name, folders: [Self.root.appendingPathComponent("layouts").path])
         issue.pageLayout = try XCTUnwrap(read.layout, "\(read.diagnostics)")
-        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path))
+        return (issue, Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path)))
+    }
+
+    static func buildWithoutWriting(layout name: String) throws -> MadeUp {
+        let (issue, typesetter) = try sampleIssue(layout: name)
         return MadeUp(issue: issue, madeUp: try PagePlanner(layout: issue.pageLayout!, typesetter: typesetter).makeUp(issue))
     }
 
     func build(layout name: String) throws -> Built {
-        let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
-                                               workingFolder: Self.root.path)
-        var issue = try XCTUnwrap(assembly.issue)
-        let read = LayoutReader.read(name: name, folders: [Self.root.appendingPathComponent("layouts").path])
-        let layout = try XCTUnwrap(read.layout, "\(read.diagnostics)")
-        issue.pageLayout = layout
-        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path))
-        let madeUp = try PagePlanner(layout: layout, typesetter: typesetter).makeUp(issue)
+        let (issue, typesetter) = try Self.sampleIssue(layout: name)
+        let madeUp = try PagePlanner(layout: issue.pageLayout!, typesetter: typesetter).makeUp(issue)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("issue-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }

@@ -1,5 +1,4 @@
 import Foundation
-import IssueAssembly
 import IssueModel
 import PageMakeup
 import PDFOutput
@@ -10,8 +9,6 @@ import XCTest
 /// A PDF written page by page while page makeup draws the pages: the same file as written
 /// from the finished document, and no file at all when it is given up or goes wrong.
 final class PDFPageStreamTests: XCTestCase {
-    static let root = PDFWriterTests.packageRoot
-
     func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-stream-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -23,12 +20,7 @@ final class PDFPageStreamTests: XCTestCase {
     /// (with `options`).
     func makeUp(layout name: String, streamingTo streamed: URL, options: PrintOptions = PrintOptions()) throws
         -> (madeUp: MadeUpIssue, stream: PDFPageStream?) {
-        let assembly = IssueAssembler.assemble(weekFolder: Self.root.appendingPathComponent("issues/2026-12-03").path,
-                                               workingFolder: Self.root.path)
-        var issue = try XCTUnwrap(assembly.issue)
-        let read = LayoutReader.read(name: name, folders: [Self.root.appendingPathComponent("layouts").path])
-        issue.pageLayout = try XCTUnwrap(read.layout, "\(read.diagnostics)")
-        let typesetter = Typesetter(fonts: try FontLibrary(folder: Self.root.appendingPathComponent("fonts").path))
+        let (issue, typesetter) = try IssuePDFTests.sampleIssue(layout: name)
         var stream: PDFPageStream?
         var failure: (any Error)?
         var announced: [Int] = []
