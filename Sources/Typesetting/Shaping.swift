@@ -72,11 +72,15 @@ final class ShapedText {
 /// per style however often it occurs, and paragraphs are broken without shaping again.
 final class Shaper {
     let fonts: FontLibrary
-    /// Shaped texts by their bytes and style number: an open-addressed table, at most half full.
-    /// (Unchecked exclusivity here and below: a shaper serves one thread, and this is looked up
-    /// for every word set.)
-    @exclusivity(unchecked) private var table: [(hash: UInt64, style: Int, bytes: [UInt8], shaped: ShapedText)?]
-        = Array(repeating: nil, count: 1024)
+    /// Shaped texts by their bytes and style number: an open-addressed table, at most half full,
+    /// with each slot's hash beside it in `hashes` (0 for an empty slot), so that probing reads
+    /// no entry (reading one takes and gives back a reference to its bytes and its shaped text).
+    /// Made for 2,048 texts, which a story of some length has: growing from a small table moved
+    /// every entry again at each doubling. (Unchecked exclusivity here and below: a shaper
+    /// serves one thread, and this is looked up for every word set.)
+    @exclusivity(unchecked) private var hashes = [UInt64](repeating: 0, count: 4096)
+    @exclusivity(unchecked) private var table: [(style: Int, bytes: [UInt8], shaped: ShapedText)?]
+        = Array(repeating: nil, count: 4096)
     private var stored = 0
     @exclusivity(unchecked) private var chains: [FaceKey: [FontFace]] = [:]
     /// Styles with their language, numbered: a word's cache key holds the number, so looking a
@@ -181,13 +185,14 @@ final class Shaper {
     /// ones it has shaped already, and are found without making a string).
     func shape(utf8 bytes: UnsafeBufferPointer<UInt8>, style: Int, text: () -> String) throws(FontError) -> ShapedText {
         let hash = Self.hash(bytes, style: style)
-        var slot = Int(truncatingIfNeeded: hash) & (table.count - 1)
-        while let entry = table[slot] {
-            if entry.hash == hash && entry.style == style && entry.bytes.count == bytes.count
-                && (bytes.isEmpty || entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == hash, let entry = table[slot], entry.style == style, entry.bytes.count == bytes.count,
+               bytes.isEmpty || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
                 return entry.shaped
             }
-            slot = (slot + 1) & (table.count - 1)
+            slot = (slot + 1) & mask
         }
         let string = text()
         let shaped: ShapedText
@@ -196,30 +201,35 @@ final class Shaper {
         } else {
             shaped = try shapeUncached(string, style: style)
         }
-        table[slot] = (hash, style, Array(bytes), shaped)
+        hashes[slot] = hash
+        table[slot] = (style, Array(bytes), shaped)
         stored += 1
         if stored * 2 > table.count { grow() }
         return shaped
     }
 
-    /// FNV-1a over the bytes, then the style number, mixed.
+    /// FNV-1a over the bytes, then the style number, mixed; never 0 (an empty slot's).
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, style: Int) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         h = (h ^ UInt64(truncatingIfNeeded: style)) &* 0x100000001b3
-        return h ^ (h >> 29)
+        h ^= h >> 29
+        return h == 0 ? 1 : h
     }
 
     /// Twice the table, every entry placed again.
     private func grow() {
-        var old = Array(repeating: nil, count: table.count * 2) as [(hash: UInt64, style: Int, bytes: [UInt8], shaped: ShapedText)?]
+        let count = table.count * 2, mask = count - 1
+        var oldHashes = [UInt64](repeating: 0, count: count)
+        var old = Array(repeating: nil, count: count) as [(style: Int, bytes: [UInt8], shaped: ShapedText)?]
+        swap(&oldHashes, &hashes)
         swap(&old, &table)
         // Each entry moved, not copied: no count of references taken and given back for each.
-        for index in old.indices {
-            guard let entry = old[index].take() else { continue }
-            var slot = Int(truncatingIfNeeded: entry.hash) & (table.count - 1)
-            while table[slot] != nil { slot = (slot + 1) & (table.count - 1) }
-            table[slot] = entry
+        for index in old.indices where oldHashes[index] != 0 {
+            var slot = Int(truncatingIfNeeded: oldHashes[index]) & mask
+            while hashes[slot] != 0 { slot = (slot + 1) & mask }
+            hashes[slot] = oldHashes[index]
+            table[slot] = old[index].take()
         }
     }
 
