@@ -24,7 +24,6 @@ public final class PDFPageStream {
     private let pageCount: Int
 
     // What the first pass has settled, in the order it met it.
-    private var programs: [String: FontProgram] = [:]
     private var fonts: [String: PDFRenderer.UsedFont] = [:]
     private var fontOrder: [PDFRenderer.UsedFont] = []
     /// The font for a face, found by the face object first: a run's face, not its path hashed,
@@ -142,7 +141,6 @@ public final class PDFPageStream {
         } catch {
             throw .font("\(face): \(error)")
         }
-        programs[face.path] = program
         let used = PDFRenderer.UsedFont(name: "F\(fontOrder.count + 1)", object: file.reserve(), program: program)
         fonts[face.path] = used
         fontOfFace[ObjectIdentifier(face)] = used
@@ -153,7 +151,8 @@ public final class PDFPageStream {
     /// The next page: its first pass here (what depends on the pages before), its content
     /// stream handed to the other core.
     public func add(_ page: DisplayPage) throws(PDFOutputError) {
-        guard !done, added < pageCount else { throw .write("\(path): more pages than the \(pageCount) announced") }
+        guard !done else { throw .write("\(path): the PDF is already finished or given up") }
+        guard added < pageCount else { throw .write("\(path): more pages than the \(pageCount) announced") }
         let pageIndex = added
         let width = page.width + 2 * margin, height = page.height + 2 * margin
         var annotations: [String] = []
@@ -241,7 +240,7 @@ public final class PDFPageStream {
         work.fontTasks.release(upTo: fontOrder.count, last: true)
         work.help()
         work.stop()
-        if programs.values.contains(where: { $0.isCFF }) { file.setVersion("1.6") }
+        if fontOrder.contains(where: { $0.program.isCFF }) { file.setVersion("1.6") }
         for index in 0..<added {
             guard let stream = work.streams[index] else { continue }
             if let deflated = stream.deflated {

@@ -66,6 +66,9 @@ final class PDFPageStreamTests: XCTestCase {
         let pdf = folder.appendingPathComponent("given-up.pdf")
         let (madeUp, stream) = try makeUp(layout: "tabloid", streamingTo: pdf)
         try XCTUnwrap(stream).cancel()
+        XCTAssertThrowsError(try XCTUnwrap(stream).add(madeUp.document.pages[0]), "a cancelled stream takes no page") { error in
+            XCTAssertTrue("\(error)".contains("already finished or given up"), "\(error)")
+        }
         XCTAssertThrowsError(try XCTUnwrap(stream).finish(madeUp.document), "a cancelled stream is not finished")
         XCTAssertFalse(FileManager.default.fileExists(atPath: pdf.path))
 
